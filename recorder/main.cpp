@@ -1,0 +1,2 @@
+// Placeholder until the sampling loop lands.
+int main() { return 0; }

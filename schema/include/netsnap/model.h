@@ -1,0 +1,157 @@
+// The in-memory model of a recording: plain value types that the recorder fills, the format
+// library writes and reads, and the analyzer consumes. Field meanings are documented once, in
+// schema/netsnap.capnp; this file mirrors it without Cap'n Proto types so that capture and
+// analysis code never touch the wire format.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace netsnap {
+
+enum class CaptureSource : uint8_t { unknown = 0, netlink = 1, proc = 2, synthetic = 3 };
+enum class Protocol : uint8_t { unknown = 0, tcp = 1, udp = 2, raw = 3, unix_ = 4, udplite = 5 };
+
+// Kernel numbering, kept as-is so that no translation table can drift.
+namespace tcp_state {
+inline constexpr uint8_t established = 1, syn_sent = 2, syn_recv = 3, fin_wait1 = 4,
+                         fin_wait2 = 5, time_wait = 6, close = 7, close_wait = 8, last_ack = 9,
+                         listen = 10, closing = 11, new_syn_recv = 12;
+}
+// UNIX socket states as /proc/net/unix prints them (socket->state, SS_*).
+namespace unix_state {
+inline constexpr uint8_t unconnected = 1, connecting = 2, connected = 3, disconnecting = 4;
+}
+inline constexpr uint32_t unix_flag_accepting = 0x10000;  // __SO_ACCEPTCON: a listener
+
+struct Setting {
+  std::string name;
+  std::string value;
+  bool operator==(const Setting&) const = default;
+};
+
+struct UserName {
+  uint32_t uid = 0;
+  std::string name;
+  bool operator==(const UserName&) const = default;
+};
+
+struct CaptureOptions {
+  int64_t interval_ns = 1'000'000'000;
+  bool tcp = true, udp = true, raw = true, unix_ = true;
+  bool owners = true, tcp_info = true;
+  CaptureSource requested_source = CaptureSource::netlink;
+  std::string netns;
+  uint32_t key_interval = 60;
+  bool operator==(const CaptureOptions&) const = default;
+};
+
+struct FileHeader {
+  uint32_t format_version = 0;
+  std::string recorder_version;
+  std::string host_name;
+  std::string boot_id;
+  std::string machine_id;
+  std::string kernel_release;
+  std::string time_zone;
+  int32_t utc_offset_seconds = 0;
+  CaptureOptions options;
+  CaptureSource source = CaptureSource::unknown;
+  std::vector<Setting> settings;
+  std::vector<UserName> users;
+  bool owners_complete = true;
+  int64_t started_wall_ns = 0;
+  uint32_t clock_ticks_per_second = 100;
+  bool operator==(const FileHeader&) const = default;
+};
+
+struct Endpoint {
+  std::array<uint8_t, 16> address{};  // IPv4 in the first 4 bytes; network byte order
+  uint16_t port = 0;
+  uint32_t scope_id = 0;
+  bool operator==(const Endpoint&) const = default;
+};
+
+struct TcpInfo {
+  uint32_t rtt_us = 0, rttvar_us = 0, snd_cwnd = 0, snd_ssthresh = 0;
+  uint32_t retransmits = 0, total_retrans = 0, lost = 0, unacked = 0;
+  uint32_t last_data_recv_ms = 0, last_data_sent_ms = 0;
+  uint64_t bytes_acked = 0, bytes_received = 0;
+  uint32_t probes = 0;
+  bool operator==(const TcpInfo&) const = default;
+};
+
+struct Socket {
+  uint8_t family = 0;  // AF_INET, AF_INET6, AF_UNIX
+  Protocol protocol = Protocol::unknown;
+  uint8_t state = 0;
+  Endpoint local, remote;
+  uint32_t recv_q = 0, send_q = 0;
+  uint32_t uid = 0;
+  uint64_t inode = 0;
+  uint64_t cookie = 0;
+  uint8_t timer = 0;
+  uint32_t timer_expires_ms = 0;
+  uint8_t retransmits = 0;
+  uint8_t probes = 0;
+  bool has_tcp_info = false;
+  TcpInfo tcp_info;
+  uint8_t unix_type = 0;
+  uint32_t unix_flags = 0;
+  uint32_t ref_count = 0;
+  std::string unix_path;  // raw bytes; abstract names start with '\0'
+  uint64_t peer_inode = 0;
+  std::vector<int32_t> owners;
+  uint16_t raw_protocol = 0;
+  bool operator==(const Socket&) const = default;
+};
+
+struct Process {
+  int32_t pid = 0;
+  uint32_t uid = 0;
+  std::string comm;
+  std::string argv0;
+  std::vector<std::string> cmdline;
+  uint32_t fd_count = 0;
+  uint64_t nofile_soft = 0, nofile_hard = 0;
+  bool operator==(const Process&) const = default;
+};
+
+struct Namespace {
+  uint64_t inode = 0;
+  std::string name;
+  std::vector<Socket> sockets;
+  bool operator==(const Namespace&) const = default;
+};
+
+struct CounterTable {
+  std::string name;
+  std::vector<std::string> names;
+  std::vector<int64_t> values;
+  bool operator==(const CounterTable&) const = default;
+};
+
+struct CaptureError {
+  std::string source;
+  std::string message;
+  bool operator==(const CaptureError&) const = default;
+};
+
+struct Snapshot {
+  uint64_t seq = 0;
+  int64_t wall_ns = 0;
+  int64_t mono_ns = 0;
+  int64_t capture_ns = 0;
+  CaptureSource source = CaptureSource::unknown;
+  std::vector<CaptureError> errors;
+  std::vector<Namespace> namespaces;
+  std::vector<Process> processes;
+  std::vector<CounterTable> counters;
+  std::vector<Setting> settings_changed;
+  std::vector<UserName> users_added;
+  bool operator==(const Snapshot&) const = default;
+};
+
+}  // namespace netsnap

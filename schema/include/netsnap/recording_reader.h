@@ -1,0 +1,115 @@
+// Reads one or several recordings as one timeline in time order. Opening lists the snapshots
+// from the time index (or rebuilds the list from frame headers when the index is missing or
+// damaged, or when a full check is asked for) without decoding any snapshot; a Cursor then
+// replays them, keeping the previous and current snapshot and the changes between them.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "netsnap/model.h"
+#include "netsnap/result.h"
+
+namespace netsnap {
+
+struct SnapshotEntry {
+  uint32_t file = 0;    // index into Timeline::files()
+  uint64_t offset = 0;  // of the frame in that file
+  uint64_t seq = 0;
+  int64_t wall_ns = 0;
+  bool is_key = false;
+};
+
+struct DamagedRegion {
+  std::string file;
+  uint64_t offset = 0;
+  uint64_t length = 0;          // bytes skipped
+  uint64_t snapshots_lost = 0;  // damaged, or unreadable because their base was damaged
+  std::string reason;
+};
+
+struct RecordingFileInfo {
+  std::string path;
+  uint64_t size = 0;
+  uint32_t format_version = 0;
+  FileHeader header;  // the first header record of the file
+  uint64_t snapshots = 0;
+  uint64_t sockets_stored = 0;  // summed over key snapshots' lists; filled by full scans only
+};
+
+enum class ScanMode {
+  fast,  // trust the time index; damage is found (and reported) when records are read
+  full,  // read and check every frame (verify, info)
+};
+
+// Changes between the previous and the current snapshot of a Cursor, per namespace of the
+// current snapshot. Indices refer to Namespace::sockets of the previous / current snapshot.
+struct NamespaceChanges {
+  uint64_t inode = 0;
+  bool is_new = false;                // namespace absent from the previous snapshot
+  std::vector<uint32_t> closed;       // previous indices gone
+  std::vector<uint32_t> opened;       // current indices new
+  std::vector<std::pair<uint32_t, uint32_t>> changed;  // (previous, current) with new values
+};
+struct SnapshotChanges {
+  bool has_previous = false;  // false for the first snapshot and after a gap in the chain
+  std::vector<NamespaceChanges> namespaces;
+  std::vector<uint64_t> namespaces_gone;  // inodes of previous namespaces no longer present
+};
+
+class Timeline;
+
+class Cursor {
+ public:
+  // Moves to the next snapshot; false at the end. Unreadable snapshots are skipped (they are
+  // reported through Timeline::damage()).
+  bool next();
+  const Snapshot& current() const { return current_; }
+  const Snapshot& previous() const { return previous_; }  // valid when changes().has_previous
+  const SnapshotChanges& changes() const { return changes_; }
+  size_t entry_index() const { return position_; }  // index into Timeline::entries()
+
+ private:
+  friend class Timeline;
+  explicit Cursor(Timeline* timeline, size_t start);
+  bool load(size_t index);
+  Timeline* timeline_;
+  size_t position_;
+  size_t next_;
+  bool started_ = false;
+  Snapshot current_, previous_;
+  SnapshotChanges changes_;
+};
+
+class Timeline {
+ public:
+  // Each path is a recording file or a directory of them (*.netsnap). Fails with one line
+  // naming the path when a file is missing, is not a recording, or is of a newer format.
+  static Result<Timeline> open(const std::vector<std::string>& paths, ScanMode mode);
+
+  Timeline(Timeline&&) noexcept;
+  Timeline& operator=(Timeline&&) noexcept;
+  ~Timeline();
+
+  const std::vector<RecordingFileInfo>& files() const;
+  const FileHeader& header() const;  // of the earliest file
+  const std::vector<SnapshotEntry>& entries() const;  // in time order
+  std::vector<DamagedRegion> damage() const;
+
+  // The last entry at or before wall_ns; nullopt when wall_ns is before the first.
+  std::optional<size_t> index_at_or_before(int64_t wall_ns) const;
+  // Decodes one snapshot whole (reads from the key snapshot before it).
+  Result<Snapshot> snapshot_at(size_t entry_index);
+  // Replays from entries()[start] on; the first next() yields that entry.
+  Cursor cursor(size_t start = 0);
+
+ private:
+  friend class Cursor;
+  struct State;
+  explicit Timeline(std::unique_ptr<State> state);
+  std::unique_ptr<State> s_;
+};
+
+}  // namespace netsnap

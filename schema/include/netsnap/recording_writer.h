@@ -1,0 +1,57 @@
+// Appends snapshots to a recording file: the first snapshot of every writer run and every
+// key_interval-th after it is stored whole (a key snapshot), the others as changes against
+// the snapshot before. Every write() reaches the OS before it returns; a failed write (disk
+// full) is rolled back so the file never ends in a torn frame written by us.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "netsnap/model.h"
+#include "netsnap/result.h"
+
+namespace netsnap {
+
+struct WriterOptions {
+  int zstd_level = 3;
+  uint32_t key_interval = 60;  // a key snapshot at least every this many snapshots
+  uint32_t index_every = 64;   // a time-index record every this many snapshots
+  bool fsync_each = false;     // fdatasync after every snapshot (write(2) always happens)
+};
+
+class RecordingWriter {
+ public:
+  // A new recording at `path`, replacing any file there.
+  static Result<RecordingWriter> create(const std::string& path, const FileHeader& header,
+                                        const WriterOptions& options);
+  // Continues the timeline of the recording at `path` (sequence numbers go on). Refuses a file
+  // that is not a recording, has a newer format, or was recorded on another host.
+  static Result<RecordingWriter> append(const std::string& path, const FileHeader& header,
+                                        const WriterOptions& options);
+
+  RecordingWriter(RecordingWriter&&) noexcept;
+  RecordingWriter& operator=(RecordingWriter&&) noexcept;
+  ~RecordingWriter();
+
+  // Stores the snapshot; its seq is assigned here (the snapshot's own seq is ignored).
+  Status write(const Snapshot& snapshot);
+  // Reopens the output path (after logrotate moved the file away): continues it if it is
+  // still our recording, else starts a new one with the same header.
+  Status reopen();
+  // Writes the final time index and closes the file.
+  Status close();
+
+  // The header settings/users may change between runs; settings_changed in snapshots carry it.
+  uint64_t bytes_written() const;     // by this writer, since it was opened
+  uint64_t snapshots_written() const; // by this writer
+  uint64_t last_seq() const;
+  const std::string& path() const;
+
+ private:
+  struct State;
+  explicit RecordingWriter(std::unique_ptr<State> state);
+  std::unique_ptr<State> s_;
+};
+
+}  // namespace netsnap
