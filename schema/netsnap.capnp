@@ -249,6 +249,7 @@ struct IndexEntry {
   seq @1 :UInt64;
   wallNs @2 :Int64;
   isKey @3 :Bool;
+  sockets @4 :UInt32;         # sockets in the snapshot (all namespaces), for size statistics
 }
 
 struct TimeIndex {

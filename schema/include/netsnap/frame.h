@@ -33,7 +33,7 @@ inline constexpr size_t FRAME_HEADER_SIZE = 40;
 inline constexpr uint32_t FRAME_SYNC = 0x46524E53;
 // Upper bounds checked before any allocation: a recording is untrusted input.
 inline constexpr uint32_t MAX_STORED_LEN = 256u << 20;
-inline constexpr uint32_t MAX_RAW_LEN = 1024u << 20;
+inline constexpr uint32_t MAX_RAW_LEN = 512u << 20;
 
 enum class RecordType : uint8_t { header = 1, key = 2, delta = 3, index = 4 };
 enum class Codec : uint8_t { none = 0, zstd = 1 };

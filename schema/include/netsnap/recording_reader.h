@@ -20,6 +20,7 @@ struct SnapshotEntry {
   uint64_t seq = 0;
   int64_t wall_ns = 0;
   bool is_key = false;
+  uint32_t sockets = 0;  // from the time index; 0 when not known without decoding
 };
 
 struct DamagedRegion {

@@ -1,0 +1,53 @@
+// A record's payload: a Cap'n Proto message, flat (unpacked, so its size bounds every
+// allocation a reader makes), compressed with zstd, framed with the header of frame.h.
+#pragma once
+
+#include <capnp/message.h>
+#include <kj/array.h>
+#include <zstd.h>
+
+#include <string>
+#include <vector>
+
+#include "netsnap/frame.h"
+#include "netsnap/result.h"
+
+namespace netsnap {
+
+class RecordEncoder {
+ public:
+  RecordEncoder();
+  ~RecordEncoder();
+  RecordEncoder(const RecordEncoder&) = delete;
+  RecordEncoder& operator=(const RecordEncoder&) = delete;
+
+  // Frame header + compressed payload of `message`, ready to write, in `out` (reused).
+  void encode(RecordType type, uint64_t seq, int64_t wall_ns, capnp::MessageBuilder& message,
+              int zstd_level, std::vector<uint8_t>& out);
+
+ private:
+  ZSTD_CCtx* cctx_;
+};
+
+class RecordDecoder {
+ public:
+  RecordDecoder();
+  ~RecordDecoder();
+  RecordDecoder(const RecordDecoder&) = delete;
+  RecordDecoder& operator=(const RecordDecoder&) = delete;
+
+  // Checks the payload CRC, decompresses into word-aligned memory owned by the decoder and
+  // returns it; an Error says what is wrong. Valid until the next call.
+  Result<kj::ArrayPtr<const capnp::word>> decode(const FrameHeader& header,
+                                                 const uint8_t* payload);
+
+  // Reader options for a message of `words` words: traversal bounded by its own size (our
+  // writer never shares sub-objects), nesting by the schema's depth.
+  static capnp::ReaderOptions options_for(size_t words);
+
+ private:
+  ZSTD_DCtx* dctx_;
+  kj::Array<capnp::word> buffer_;
+};
+
+}  // namespace netsnap

@@ -1,0 +1,227 @@
+// The writer keeps the last snapshot it stored (in stored order) to encode the next one as a
+// delta, and the index entries since its last TimeIndex record.
+#include "netsnap/recording_writer.h"
+
+#include <capnp/message.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "file_scan.h"
+#include "netsnap.capnp.h"
+#include "record_codec.h"
+#include "snapshot_delta.h"
+#include "wire_codec.h"
+
+namespace netsnap {
+
+struct RecordingWriter::State {
+  std::string path;
+  FileHeader header;
+  WriterOptions options;
+  int fd = -1;
+  uint64_t end = 0;  // file size: where the next frame goes
+  uint64_t seq = 0;
+  uint64_t since_key = 0;
+  bool need_key = true;
+  Snapshot previous;  // as a reader rebuilds it
+  Snapshot stored;
+  uint64_t last_index_offset = 0;
+  std::vector<SnapshotEntry> pending;  // not yet in a TimeIndex record
+  uint64_t bytes = 0, snapshots = 0;
+  RecordEncoder encoder;
+  DeltaEncoder delta;
+  std::vector<uint8_t> frame;
+
+  ~State() {
+    if (fd >= 0) ::close(fd);
+  }
+
+  Error io_error(const char* what) const {
+    return Error{path + ": " + what + ": " + std::strerror(errno)};
+  }
+
+  // Writes the frame in `frame`; on failure rolls the file back to its previous end so it
+  // never ends in a torn frame of ours (a full disk must not damage what is there).
+  Status write_frame() {
+    size_t done = 0;
+    while (done < frame.size()) {
+      ssize_t n = ::pwrite(fd, frame.data() + done, frame.size() - done,
+                           static_cast<off_t>(end + done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        Error e = io_error("write failed");
+        if (ftruncate(fd, static_cast<off_t>(end)) != 0) { /* nothing more to do */ }
+        return e;
+      }
+      done += static_cast<size_t>(n);
+    }
+    end += frame.size();
+    bytes += frame.size();
+    return ok_status();
+  }
+
+  Status write_header_record() {
+    capnp::MallocMessageBuilder message;
+    FileHeader h = header;
+    h.format_version = FORMAT_VERSION;
+    wire_codec::write_header(h, message.initRoot<wire::FileHeader>());
+    encoder.encode(RecordType::header, 0, 0, message, options.zstd_level, frame);
+    return write_frame();
+  }
+
+  Status write_index() {
+    if (pending.empty()) return ok_status();
+    capnp::MallocMessageBuilder message;
+    auto index = message.initRoot<wire::TimeIndex>();
+    index.setPreviousIndexOffset(last_index_offset);
+    auto entries = index.initEntries(pending.size());
+    for (size_t i = 0; i < pending.size(); ++i) {
+      entries[i].setOffset(pending[i].offset);
+      entries[i].setSeq(pending[i].seq);
+      entries[i].setWallNs(pending[i].wall_ns);
+      entries[i].setIsKey(pending[i].is_key);
+      entries[i].setSockets(pending[i].sockets);
+    }
+    encoder.encode(RecordType::index, 0, 0, message, options.zstd_level, frame);
+    uint64_t at = end;
+    Status s = write_frame();
+    if (!s) return s;
+    last_index_offset = at;
+    pending.clear();
+    return ok_status();
+  }
+};
+
+namespace {
+
+uint32_t socket_count(const Snapshot& s) {
+  size_t n = 0;
+  for (const auto& ns : s.namespaces) n += ns.sockets.size();
+  return static_cast<uint32_t>(n);
+}
+
+}  // namespace
+
+RecordingWriter::RecordingWriter(std::unique_ptr<State> state) : s_(std::move(state)) {}
+RecordingWriter::RecordingWriter(RecordingWriter&&) noexcept = default;
+RecordingWriter& RecordingWriter::operator=(RecordingWriter&&) noexcept = default;
+RecordingWriter::~RecordingWriter() {
+  if (s_ && s_->fd >= 0) (void)close();
+}
+
+Result<RecordingWriter> RecordingWriter::create(const std::string& path, const FileHeader& header,
+                                                const WriterOptions& options) {
+  auto s = std::make_unique<State>();
+  s->path = path;
+  s->header = header;
+  s->options = options;
+  s->fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (s->fd < 0) return s->io_error("cannot create");
+  s->frame.resize(PREAMBLE_SIZE);
+  encode_preamble(std::span<uint8_t, PREAMBLE_SIZE>(s->frame.data(), PREAMBLE_SIZE), FORMAT_VERSION);
+  if (Status st = s->write_frame(); !st) return st.error();
+  if (Status st = s->write_header_record(); !st) return st.error();
+  return RecordingWriter(std::move(s));
+}
+
+Result<RecordingWriter> RecordingWriter::append(const std::string& path, const FileHeader& header,
+                                                const WriterOptions& options) {
+  FileScan scan;
+  {
+    auto file = FileBytes::open(path);
+    if (!file) return file.error();
+    RecordDecoder decoder;
+    auto scanned = scan_file(*file, ScanMode::full, decoder);
+    if (!scanned) return scanned.error();
+    scan = std::move(scanned.value());
+    if (!scan.header.machine_id.empty() && !header.machine_id.empty() &&
+        (scan.header.machine_id != header.machine_id || scan.header.host_name != header.host_name))
+      return Error{path + ": recorded on another host (" + scan.header.host_name +
+                   "); use --force to start over or choose another file"};
+  }
+  auto s = std::make_unique<State>();
+  s->path = path;
+  s->header = header;
+  s->options = options;
+  s->fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  if (s->fd < 0) return s->io_error("cannot open");
+  struct stat st {};
+  if (fstat(s->fd, &st) != 0) return s->io_error("cannot stat");
+  s->end = static_cast<uint64_t>(st.st_size);
+  s->seq = scan.last_seq;
+  s->last_index_offset = scan.last_index_offset;
+  // Snapshots written after the last index record (a crash before close) go in our first one.
+  for (const auto& e : scan.entries)
+    if (e.offset > scan.last_index_offset) s->pending.push_back(e);
+  if (Status w = s->write_header_record(); !w) return w.error();
+  return RecordingWriter(std::move(s));
+}
+
+Status RecordingWriter::write(const Snapshot& snapshot) {
+  State& s = *s_;
+  if (s.fd < 0) return Error{s.path + ": writer is closed"};
+  capnp::MallocMessageBuilder message;
+  bool key = s.need_key || s.since_key + 1 >= s.options.key_interval;
+  uint64_t seq = s.seq + 1;
+  if (key) {
+    auto root = message.initRoot<wire::Snapshot>();
+    wire_codec::write_snapshot(snapshot, root);
+    root.setSeq(seq);
+    s.stored = snapshot;
+  } else {
+    auto root = message.initRoot<wire::SnapshotDelta>();
+    s.delta.encode(s.previous, snapshot, root, s.stored);
+    root.setSeq(seq);
+  }
+  s.stored.seq = seq;
+  s.encoder.encode(key ? RecordType::key : RecordType::delta, seq, snapshot.wall_ns, message,
+                   s.options.zstd_level, s.frame);
+  uint64_t at = s.end;
+  if (Status st = s.write_frame(); !st) return st;
+  if (s.options.fsync_each) fdatasync(s.fd);
+  s.seq = seq;
+  s.need_key = false;
+  s.since_key = key ? 0 : s.since_key + 1;
+  s.previous = std::move(s.stored);
+  s.pending.push_back({0, at, seq, snapshot.wall_ns, key, socket_count(s.previous)});
+  ++s.snapshots;
+  if (s.pending.size() >= s.options.index_every) return s.write_index();
+  return ok_status();
+}
+
+Status RecordingWriter::reopen() {
+  State& s = *s_;
+  if (Status st = s.write_index(); !st) return st;
+  if (s.fd >= 0) ::close(s.fd);
+  s.fd = -1;
+  struct stat st {};
+  bool exists = ::stat(s.path.c_str(), &st) == 0 && st.st_size > 0;
+  auto next = exists ? append(s.path, s.header, s.options) : create(s.path, s.header, s.options);
+  if (!next) return next.error();
+  uint64_t bytes = s.bytes, snapshots = s.snapshots, seq = s.seq;
+  s_ = std::move(next.value().s_);
+  s_->bytes += bytes;
+  s_->snapshots = snapshots;
+  s_->seq = std::max(s_->seq, seq);  // a new file continues the timeline's numbering
+  return ok_status();
+}
+
+Status RecordingWriter::close() {
+  State& s = *s_;
+  if (s.fd < 0) return ok_status();
+  Status st = s.write_index();
+  if (::close(s.fd) != 0 && st) st = s.io_error("close failed");
+  s.fd = -1;
+  return st;
+}
+
+uint64_t RecordingWriter::bytes_written() const { return s_->bytes; }
+uint64_t RecordingWriter::snapshots_written() const { return s_->snapshots; }
+uint64_t RecordingWriter::last_seq() const { return s_->seq; }
+const std::string& RecordingWriter::path() const { return s_->path; }
+
+}  // namespace netsnap

@@ -1,0 +1,47 @@
+// Delta records: a snapshot stored as its changes against the snapshot before it (see
+// SnapshotDelta in netsnap.capnp), and the changes between two snapshots that analysis uses.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "netsnap.capnp.h"
+#include "netsnap/model.h"
+#include "netsnap/recording_reader.h"
+#include "socket_matching.h"
+
+namespace netsnap {
+
+class DeltaEncoder {
+ public:
+  // Writes `current` as changes against `previous` into `out`, and leaves in `stored` the
+  // snapshot as a reader will rebuild it (same content, sockets in the delta's order).
+  void encode(const Snapshot& previous, const Snapshot& current,
+              wire::SnapshotDelta::Builder out, Snapshot& stored);
+
+ private:
+  SocketMatcher matcher_;
+  std::vector<int32_t> previous_of_;
+  std::vector<uint8_t> survives_;
+  std::string removed_, changed_, counter_deltas_;
+};
+
+class DeltaDecoder {
+ public:
+  // Rebuilds the snapshot from `previous` and a delta into `current` and fills `changes`.
+  // False (with `why`) when the delta does not fit `previous` or is malformed.
+  bool decode(const Snapshot& previous, wire::SnapshotDelta::Reader in, size_t raw_bytes,
+              Snapshot& current, SnapshotChanges& changes, std::string& why);
+};
+
+// The changes between two whole snapshots (after a key snapshot), by socket identity.
+void compute_changes(const Snapshot& previous, const Snapshot& current, SnapshotChanges& changes,
+                     SocketMatcher& matcher);
+
+// Whether a list of `count` structs can honestly appear in a message of `raw_bytes`; guards
+// allocations against hostile counts.
+inline bool plausible_count(size_t count, size_t raw_bytes, size_t min_bytes_each) {
+  return count <= raw_bytes / min_bytes_each;
+}
+
+}  // namespace netsnap

@@ -1,0 +1,328 @@
+// Field-by-field copies between model.h and netsnap.capnp. Long but flat on purpose: one line
+// per field, so a new schema field is one line here and one in the round-trip test.
+#include "wire_codec.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace netsnap::wire_codec {
+namespace {
+
+kj::ArrayPtr<const kj::byte> bytes_of(const std::string& s) {
+  return {reinterpret_cast<const kj::byte*>(s.data()), s.size()};
+}
+std::string text(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
+std::string data(capnp::Data::Reader d) {
+  return std::string(reinterpret_cast<const char*>(d.begin()), d.size());
+}
+
+bool is_v4(uint8_t family) { return family == 2; }
+
+void write_endpoint(const Endpoint& in, uint8_t family, wire::Endpoint::Builder out) {
+  size_t n = is_v4(family) ? 4 : 16;
+  out.setAddress(kj::ArrayPtr<const kj::byte>(in.address.data(), n));
+  out.setPort(in.port);
+  out.setScopeId(in.scope_id);
+}
+
+void read_endpoint(wire::Endpoint::Reader in, Endpoint& out) {
+  out.address.fill(0);
+  auto a = in.getAddress();
+  std::memcpy(out.address.data(), a.begin(), std::min<size_t>(a.size(), out.address.size()));
+  out.port = in.getPort();
+  out.scope_id = in.getScopeId();
+}
+
+CaptureSource source_from(wire::CaptureSource s) {
+  auto v = static_cast<uint16_t>(s);
+  return v <= 3 ? static_cast<CaptureSource>(v) : CaptureSource::unknown;
+}
+wire::CaptureSource source_to(CaptureSource s) { return static_cast<wire::CaptureSource>(s); }
+
+}  // namespace
+
+void write_settings(const std::vector<Setting>& in, capnp::List<wire::Setting>::Builder out) {
+  for (size_t i = 0; i < in.size(); ++i) {
+    out[i].setName(in[i].name);
+    out[i].setValue(in[i].value);
+  }
+}
+std::vector<Setting> read_settings(capnp::List<wire::Setting>::Reader in) {
+  std::vector<Setting> out;
+  out.reserve(in.size());
+  for (auto s : in) out.push_back({text(s.getName()), text(s.getValue())});
+  return out;
+}
+void write_users(const std::vector<UserName>& in, capnp::List<wire::UserName>::Builder out) {
+  for (size_t i = 0; i < in.size(); ++i) {
+    out[i].setUid(in[i].uid);
+    out[i].setName(in[i].name);
+  }
+}
+std::vector<UserName> read_users(capnp::List<wire::UserName>::Reader in) {
+  std::vector<UserName> out;
+  out.reserve(in.size());
+  for (auto u : in) out.push_back({u.getUid(), text(u.getName())});
+  return out;
+}
+void write_errors(const std::vector<CaptureError>& in,
+                  capnp::List<wire::CaptureError>::Builder out) {
+  for (size_t i = 0; i < in.size(); ++i) {
+    out[i].setSource(in[i].source);
+    out[i].setMessage(in[i].message);
+  }
+}
+std::vector<CaptureError> read_errors(capnp::List<wire::CaptureError>::Reader in) {
+  std::vector<CaptureError> out;
+  out.reserve(in.size());
+  for (auto e : in) out.push_back({text(e.getSource()), text(e.getMessage())});
+  return out;
+}
+
+void write_header(const FileHeader& in, wire::FileHeader::Builder out) {
+  out.setMagic("netsnap");
+  out.setFormatVersion(in.format_version);
+  out.setRecorderVersion(in.recorder_version);
+  out.setHostName(in.host_name);
+  out.setBootId(in.boot_id);
+  out.setMachineId(in.machine_id);
+  out.setKernelRelease(in.kernel_release);
+  out.setTimeZone(in.time_zone);
+  out.setUtcOffsetSeconds(in.utc_offset_seconds);
+  auto o = out.initOptions();
+  o.setIntervalNs(in.options.interval_ns);
+  o.setTcp(in.options.tcp);
+  o.setUdp(in.options.udp);
+  o.setRaw(in.options.raw);
+  o.setUnix(in.options.unix_);
+  o.setOwners(in.options.owners);
+  o.setTcpInfo(in.options.tcp_info);
+  o.setRequestedSource(source_to(in.options.requested_source));
+  o.setNetns(in.options.netns);
+  o.setKeyInterval(in.options.key_interval);
+  out.setSource(source_to(in.source));
+  write_settings(in.settings, out.initSettings(in.settings.size()));
+  write_users(in.users, out.initUsers(in.users.size()));
+  out.setOwnersComplete(in.owners_complete);
+  out.setStartedWallNs(in.started_wall_ns);
+  out.setClockTicksPerSecond(in.clock_ticks_per_second);
+}
+
+FileHeader read_header(wire::FileHeader::Reader in) {
+  FileHeader h;
+  h.format_version = in.getFormatVersion();
+  h.recorder_version = text(in.getRecorderVersion());
+  h.host_name = text(in.getHostName());
+  h.boot_id = text(in.getBootId());
+  h.machine_id = text(in.getMachineId());
+  h.kernel_release = text(in.getKernelRelease());
+  h.time_zone = text(in.getTimeZone());
+  h.utc_offset_seconds = in.getUtcOffsetSeconds();
+  auto o = in.getOptions();
+  h.options.interval_ns = o.getIntervalNs();
+  h.options.tcp = o.getTcp();
+  h.options.udp = o.getUdp();
+  h.options.raw = o.getRaw();
+  h.options.unix_ = o.getUnix();
+  h.options.owners = o.getOwners();
+  h.options.tcp_info = o.getTcpInfo();
+  h.options.requested_source = source_from(o.getRequestedSource());
+  h.options.netns = text(o.getNetns());
+  h.options.key_interval = o.getKeyInterval();
+  h.source = source_from(in.getSource());
+  h.settings = read_settings(in.getSettings());
+  h.users = read_users(in.getUsers());
+  h.owners_complete = in.getOwnersComplete();
+  h.started_wall_ns = in.getStartedWallNs();
+  h.clock_ticks_per_second = in.getClockTicksPerSecond();
+  return h;
+}
+
+void write_socket(const Socket& in, wire::Socket::Builder out) {
+  out.setFamily(in.family);
+  out.setProtocol(static_cast<wire::Protocol>(in.protocol));
+  out.setState(in.state);
+  if (in.protocol != Protocol::unix_) {
+    write_endpoint(in.local, in.family, out.initLocal());
+    write_endpoint(in.remote, in.family, out.initRemote());
+  }
+  out.setRecvQ(in.recv_q);
+  out.setSendQ(in.send_q);
+  out.setUid(in.uid);
+  out.setInode(in.inode);
+  out.setCookie(in.cookie);
+  out.setTimer(in.timer);
+  out.setTimerExpiresMs(in.timer_expires_ms);
+  out.setRetransmits(in.retransmits);
+  out.setProbes(in.probes);
+  if (in.has_tcp_info) {
+    auto t = out.initTcpInfo();
+    const TcpInfo& i = in.tcp_info;
+    t.setRttUs(i.rtt_us);
+    t.setRttvarUs(i.rttvar_us);
+    t.setSndCwnd(i.snd_cwnd);
+    t.setSndSsthresh(i.snd_ssthresh);
+    t.setRetransmits(i.retransmits);
+    t.setTotalRetrans(i.total_retrans);
+    t.setLost(i.lost);
+    t.setUnacked(i.unacked);
+    t.setLastDataRecvMs(i.last_data_recv_ms);
+    t.setLastDataSentMs(i.last_data_sent_ms);
+    t.setBytesAcked(i.bytes_acked);
+    t.setBytesReceived(i.bytes_received);
+    t.setProbes(i.probes);
+  }
+  out.setUnixType(in.unix_type);
+  out.setUnixFlags(in.unix_flags);
+  out.setRefCount(in.ref_count);
+  if (!in.unix_path.empty()) out.setUnixPath(bytes_of(in.unix_path));
+  out.setPeerInode(in.peer_inode);
+  if (!in.owners.empty()) {
+    auto owners = out.initOwners(in.owners.size());
+    for (size_t i = 0; i < in.owners.size(); ++i) owners.set(i, in.owners[i]);
+  }
+  out.setRawProtocol(in.raw_protocol);
+}
+
+void read_socket(wire::Socket::Reader in, Socket& out) {
+  out.family = in.getFamily();
+  auto protocol = static_cast<uint16_t>(in.getProtocol());
+  out.protocol = protocol <= 5 ? static_cast<Protocol>(protocol) : Protocol::unknown;
+  out.state = in.getState();
+  read_endpoint(in.getLocal(), out.local);
+  read_endpoint(in.getRemote(), out.remote);
+  out.recv_q = in.getRecvQ();
+  out.send_q = in.getSendQ();
+  out.uid = in.getUid();
+  out.inode = in.getInode();
+  out.cookie = in.getCookie();
+  out.timer = in.getTimer();
+  out.timer_expires_ms = in.getTimerExpiresMs();
+  out.retransmits = in.getRetransmits();
+  out.probes = in.getProbes();
+  out.has_tcp_info = in.hasTcpInfo();
+  out.tcp_info = TcpInfo{};
+  if (out.has_tcp_info) {
+    auto t = in.getTcpInfo();
+    TcpInfo& i = out.tcp_info;
+    i.rtt_us = t.getRttUs();
+    i.rttvar_us = t.getRttvarUs();
+    i.snd_cwnd = t.getSndCwnd();
+    i.snd_ssthresh = t.getSndSsthresh();
+    i.retransmits = t.getRetransmits();
+    i.total_retrans = t.getTotalRetrans();
+    i.lost = t.getLost();
+    i.unacked = t.getUnacked();
+    i.last_data_recv_ms = t.getLastDataRecvMs();
+    i.last_data_sent_ms = t.getLastDataSentMs();
+    i.bytes_acked = t.getBytesAcked();
+    i.bytes_received = t.getBytesReceived();
+    i.probes = t.getProbes();
+  }
+  out.unix_type = in.getUnixType();
+  out.unix_flags = in.getUnixFlags();
+  out.ref_count = in.getRefCount();
+  out.unix_path = data(in.getUnixPath());
+  out.peer_inode = in.getPeerInode();
+  auto owners = in.getOwners();
+  out.owners.resize(owners.size());
+  for (size_t i = 0; i < owners.size(); ++i) out.owners[i] = owners[i];
+  out.raw_protocol = in.getRawProtocol();
+}
+
+void write_process(const Process& in, wire::Process::Builder out) {
+  out.setPid(in.pid);
+  out.setUid(in.uid);
+  out.setComm(in.comm);
+  out.setArgv0(in.argv0);
+  auto args = out.initCmdline(in.cmdline.size());
+  for (size_t i = 0; i < in.cmdline.size(); ++i) args.set(i, in.cmdline[i]);
+  out.setFdCount(in.fd_count);
+  out.setNofileSoft(in.nofile_soft);
+  out.setNofileHard(in.nofile_hard);
+}
+
+Process read_process(wire::Process::Reader in) {
+  Process p;
+  p.pid = in.getPid();
+  p.uid = in.getUid();
+  p.comm = text(in.getComm());
+  p.argv0 = text(in.getArgv0());
+  for (auto a : in.getCmdline()) p.cmdline.push_back(text(a));
+  p.fd_count = in.getFdCount();
+  p.nofile_soft = in.getNofileSoft();
+  p.nofile_hard = in.getNofileHard();
+  return p;
+}
+
+void write_counters(const std::vector<CounterTable>& in,
+                    capnp::List<wire::CounterTable>::Builder out) {
+  for (size_t t = 0; t < in.size(); ++t) {
+    out[t].setName(in[t].name);
+    auto names = out[t].initNames(in[t].names.size());
+    for (size_t i = 0; i < in[t].names.size(); ++i) names.set(i, in[t].names[i]);
+    auto values = out[t].initValues(in[t].values.size());
+    for (size_t i = 0; i < in[t].values.size(); ++i) values.set(i, in[t].values[i]);
+  }
+}
+
+std::vector<CounterTable> read_counters(capnp::List<wire::CounterTable>::Reader in) {
+  std::vector<CounterTable> out(in.size());
+  for (size_t t = 0; t < in.size(); ++t) {
+    out[t].name = text(in[t].getName());
+    for (auto n : in[t].getNames()) out[t].names.push_back(text(n));
+    auto values = in[t].getValues();
+    out[t].values.resize(values.size());
+    for (size_t i = 0; i < values.size(); ++i) out[t].values[i] = values[i];
+    // A damaged or hostile table with fewer values than names reads as zeros, never past the end.
+    out[t].values.resize(out[t].names.size(), 0);
+  }
+  return out;
+}
+
+void write_snapshot(const Snapshot& in, wire::Snapshot::Builder out) {
+  out.setSeq(in.seq);
+  out.setWallNs(in.wall_ns);
+  out.setMonoNs(in.mono_ns);
+  out.setCaptureNs(in.capture_ns);
+  out.setSource(source_to(in.source));
+  write_errors(in.errors, out.initErrors(in.errors.size()));
+  auto namespaces = out.initNamespaces(in.namespaces.size());
+  for (size_t n = 0; n < in.namespaces.size(); ++n) {
+    const Namespace& ns = in.namespaces[n];
+    namespaces[n].setInode(ns.inode);
+    namespaces[n].setName(ns.name);
+    auto sockets = namespaces[n].initSockets(ns.sockets.size());
+    for (size_t i = 0; i < ns.sockets.size(); ++i) write_socket(ns.sockets[i], sockets[i]);
+  }
+  auto processes = out.initProcesses(in.processes.size());
+  for (size_t i = 0; i < in.processes.size(); ++i) write_process(in.processes[i], processes[i]);
+  write_counters(in.counters, out.initCounters(in.counters.size()));
+  write_settings(in.settings_changed, out.initSettingsChanged(in.settings_changed.size()));
+  write_users(in.users_added, out.initUsersAdded(in.users_added.size()));
+}
+
+Snapshot read_snapshot(wire::Snapshot::Reader in) {
+  Snapshot s;
+  s.seq = in.getSeq();
+  s.wall_ns = in.getWallNs();
+  s.mono_ns = in.getMonoNs();
+  s.capture_ns = in.getCaptureNs();
+  s.source = source_from(in.getSource());
+  s.errors = read_errors(in.getErrors());
+  for (auto ns : in.getNamespaces()) {
+    Namespace& out = s.namespaces.emplace_back();
+    out.inode = ns.getInode();
+    out.name = text(ns.getName());
+    auto sockets = ns.getSockets();
+    out.sockets.resize(sockets.size());
+    for (size_t i = 0; i < sockets.size(); ++i) read_socket(sockets[i], out.sockets[i]);
+  }
+  for (auto p : in.getProcesses()) s.processes.push_back(read_process(p));
+  s.counters = read_counters(in.getCounters());
+  s.settings_changed = read_settings(in.getSettingsChanged());
+  s.users_added = read_users(in.getUsersAdded());
+  return s;
+}
+
+}  // namespace netsnap::wire_codec
