@@ -1,0 +1,42 @@
+// What `info` and `verify` report about a timeline: identity, span, cadence, gaps, size and
+// damage. Computed from the snapshot list; `verify` also decodes every snapshot.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "netsnap/recording_reader.h"
+#include "recording_time_zone.h"
+
+namespace netsnap::analysis {
+
+struct Gap {
+  int64_t after_ns = 0;   // last snapshot before the gap
+  int64_t length_ns = 0;  // time to the next snapshot
+  uint64_t missed = 0;    // intervals without a snapshot
+};
+
+struct RecordingSummary {
+  uint64_t snapshots = 0;
+  int64_t first_ns = 0, last_ns = 0;
+  int64_t median_interval_ns = 0;
+  std::vector<Gap> gaps;
+  uint64_t bytes = 0;
+  uint64_t sockets_seen = 0;        // summed over snapshots with a known count
+  uint64_t snapshots_counted = 0;   // snapshots whose socket count is known
+  std::vector<DamagedRegion> damage;
+};
+
+RecordingSummary summarize(const Timeline& timeline);
+
+// Decodes every snapshot (damage found this way joins the summary's list).
+void decode_all(Timeline& timeline, RecordingSummary& summary);
+
+std::string render_info(const Timeline& timeline, const RecordingSummary& summary,
+                        const RecordingTimeZone& zone);
+
+// One line per damaged region: "FILE: damaged at offset N (L bytes, K snapshots lost): why".
+std::string render_damage_lines(const std::vector<DamagedRegion>& damage);
+
+}  // namespace netsnap::analysis

@@ -1,0 +1,191 @@
+#include "recording_time_zone.h"
+
+#include <sys/stat.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <regex>
+
+namespace netsnap::analysis {
+namespace {
+
+// The C library's only time zone database entry point is the TZ variable; this guard sets it
+// for one conversion and restores it, so no other code sees a changed zone.
+class ScopedTz {
+ public:
+  explicit ScopedTz(const std::string& spec) {
+    const char* old = std::getenv("TZ");
+    had_ = old != nullptr;
+    if (had_) old_ = old;
+    setenv("TZ", spec.c_str(), 1);
+    tzset();
+  }
+  ~ScopedTz() {
+    if (had_) setenv("TZ", old_.c_str(), 1);
+    else unsetenv("TZ");
+    tzset();
+  }
+
+ private:
+  bool had_ = false;
+  std::string old_;
+};
+
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+std::string offset_text(int seconds, bool colon) {
+  char buf[16];
+  int a = std::abs(seconds);
+  std::snprintf(buf, sizeof buf, colon ? "%c%02d:%02d" : "%c%02d%02d", seconds < 0 ? '-' : '+',
+                a / 3600, a / 60 % 60);
+  return buf;
+}
+
+}  // namespace
+
+RecordingTimeZone::RecordingTimeZone(const FileHeader& header, bool utc) {
+  struct stat st {};
+  if (utc) {
+    name_ = "UTC";
+    tz_spec_ = "UTC0";
+  } else if (!header.time_zone.empty() && header.time_zone.find("..") == std::string::npos &&
+             ::stat(("/usr/share/zoneinfo/" + header.time_zone).c_str(), &st) == 0) {
+    name_ = header.time_zone;
+    tz_spec_ = ":" + header.time_zone;
+  } else {
+    fixed_offset_ = header.utc_offset_seconds;
+    name_ = "UTC" + offset_text(fixed_offset_, true);
+  }
+}
+
+RecordingTimeZone::Local RecordingTimeZone::to_local(int64_t wall_s) const {
+  Local l{};
+  std::tm tm{};
+  time_t t = static_cast<time_t>(wall_s);
+  if (!tz_spec_.empty()) {
+    ScopedTz scope(tz_spec_);
+    localtime_r(&t, &tm);
+    l.offset_seconds = static_cast<int>(tm.tm_gmtoff);
+    l.abbreviation = tm.tm_zone ? tm.tm_zone : "";
+  } else {
+    t += fixed_offset_;
+    gmtime_r(&t, &tm);
+    l.offset_seconds = fixed_offset_;
+    l.abbreviation = name_;
+  }
+  l.year = tm.tm_year + 1900;
+  l.month = tm.tm_mon + 1;
+  l.day = tm.tm_mday;
+  l.hour = tm.tm_hour;
+  l.minute = tm.tm_min;
+  l.second = tm.tm_sec;
+  return l;
+}
+
+std::string RecordingTimeZone::format(int64_t wall_ns) const {
+  int64_t s = wall_ns >= 0 ? wall_ns / 1'000'000'000 : (wall_ns - 999'999'999) / 1'000'000'000;
+  int ms = static_cast<int>((wall_ns - s * 1'000'000'000) / 1'000'000);
+  Local l = to_local(s);
+  char buf[64];
+  if (ms)
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%03d ", l.year, l.month, l.day,
+                  l.hour, l.minute, l.second, ms);
+  else
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d ", l.year, l.month, l.day,
+                  l.hour, l.minute, l.second);
+  return buf + l.abbreviation;
+}
+
+std::string RecordingTimeZone::format_iso(int64_t wall_ns) const {
+  int64_t s = wall_ns >= 0 ? wall_ns / 1'000'000'000 : (wall_ns - 999'999'999) / 1'000'000'000;
+  int ms = static_cast<int>((wall_ns - s * 1'000'000'000) / 1'000'000);
+  Local l = to_local(s);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03d", l.year, l.month, l.day,
+                l.hour, l.minute, l.second, ms);
+  return buf + offset_text(l.offset_seconds, true);
+}
+
+Result<int64_t> RecordingTimeZone::parse(const std::string& text, int64_t first_ns,
+                                         int64_t last_ns) const {
+  std::smatch m;
+  if (!text.empty() && (text[0] == '+' || text[0] == '-') && text.size() > 1 &&
+      !std::isdigit(static_cast<unsigned char>(text.back())) ) {
+    auto d = parse_duration(text.substr(1));
+    if (!d) return Error{"time '" + text + "': " + d.error().message};
+    return text[0] == '+' ? first_ns + *d : last_ns - *d;
+  }
+  static const std::regex epoch(R"(^\d{9,11}(\.\d+)?$)");
+  if (std::regex_match(text, epoch))
+    return static_cast<int64_t>(std::llround(std::stod(text) * 1e9));
+  static const std::regex clock(R"(^(\d{1,2}):(\d{2})(?::(\d{2}))?$)");
+  if (std::regex_match(text, m, clock)) {
+    int h = std::stoi(m[1]), mi = std::stoi(m[2]), se = m[3].matched ? std::stoi(m[3]) : 0;
+    if (h > 23 || mi > 59 || se > 60) return Error{"time '" + text + "': no such time of day"};
+    Local day = to_local(first_ns / 1'000'000'000);
+    int64_t local_s = days_from_civil(day.year, day.month, day.day) * 86400 + h * 3600 + mi * 60 + se;
+    int64_t guess = local_s - day.offset_seconds;
+    // Re-read the offset at the guessed instant (a DST change during the first day).
+    Local there = to_local(guess);
+    return (local_s - there.offset_seconds) * 1'000'000'000;
+  }
+  static const std::regex rfc3339(
+      R"(^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$)");
+  if (std::regex_match(text, m, rfc3339)) {
+    int64_t days = days_from_civil(std::stoi(m[1]), std::stoi(m[2]), std::stoi(m[3]));
+    int64_t s = days * 86400 + std::stoi(m[4]) * 3600 + std::stoi(m[5]) * 60 + std::stoi(m[6]);
+    int64_t ns = s * 1'000'000'000;
+    if (m[7].matched) ns += static_cast<int64_t>(std::llround(std::stod("0" + m[7].str()) * 1e9));
+    std::string z = m[8];
+    if (z != "Z" && z != "z") {
+      int off = std::stoi(z.substr(1, 2)) * 3600 + std::stoi(z.substr(4, 2)) * 60;
+      ns -= int64_t(z[0] == '-' ? -off : off) * 1'000'000'000;
+    }
+    return ns;
+  }
+  return Error{"time '" + text +
+               "': expected RFC 3339 (2026-01-01T10:00:00Z), HH:MM[:SS], +DURATION, -DURATION "
+               "or epoch seconds"};
+}
+
+Result<int64_t> parse_duration(const std::string& text) {
+  static const std::regex part(R"((\d+(?:\.\d+)?)(ms|s|m|h|d))");
+  if (text.empty()) return Error{"empty duration"};
+  int64_t total = 0;
+  size_t at = 0;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), part); it != std::sregex_iterator(); ++it) {
+    if (static_cast<size_t>(it->position()) != at) return Error{"bad duration '" + text + "'"};
+    at += it->length();
+    double v = std::stod((*it)[1]);
+    std::string unit = (*it)[2];
+    double scale = unit == "ms" ? 1e6 : unit == "s" ? 1e9 : unit == "m" ? 60e9 : unit == "h" ? 3600e9 : 86400e9;
+    total += static_cast<int64_t>(std::llround(v * scale));
+  }
+  if (at != text.size()) {
+    static const std::regex plain(R"(^\d+(\.\d+)?$)");
+    if (at == 0 && std::regex_match(text, plain))
+      return static_cast<int64_t>(std::llround(std::stod(text) * 1e9));  // bare seconds
+    return Error{"bad duration '" + text + "' (expected e.g. 90s, 10m, 2h, 1h30m)"};
+  }
+  return total;
+}
+
+std::string format_duration(int64_t ns) {
+  char buf[64];
+  double s = ns / 1e9;
+  if (s < 60) std::snprintf(buf, sizeof buf, "%.3gs", s);
+  else if (s < 3600) std::snprintf(buf, sizeof buf, "%dm%02ds", int(s / 60), int(s) % 60);
+  else std::snprintf(buf, sizeof buf, "%dh%02dm%02ds", int(s / 3600), int(s) / 60 % 60, int(s) % 60);
+  return buf;
+}
+
+}  // namespace netsnap::analysis
