@@ -70,6 +70,8 @@ struct FileHeader {
   ownersComplete @13 :Bool;   # false when not root: other users' sockets have no owners
   startedWallNs @14 :Int64;   # when this recorder run started (UTC ns)
   clockTicksPerSecond @15 :UInt32;
+  servicesDb @16 :Data;       # the host's /etc/services: port names as netstat there shows them
+  protocolsDb @17 :Data;      # the host's /etc/protocols (RAW sockets are named from it)
 }
 
 struct Endpoint {
@@ -105,6 +107,8 @@ enum Protocol {
 }
 
 struct Socket {
+  # The fields of one socket. Snapshots store sockets column by column ("Socket columns"
+  # below), not as a list of this struct: the columns are exactly these fields.
   family @0 :UInt8;           # AF_INET 2, AF_INET6 10, AF_UNIX 1
   protocol @1 :Protocol;
   state @2 :UInt8;
@@ -136,7 +140,7 @@ struct Process {
   pid @0 :Int32;
   uid @1 :UInt32;
   comm @2 :Text;              # /proc/PID/comm (ss shows this), at most 15 bytes
-  argv0 @3 :Text;             # first word of /proc/PID/cmdline (netstat shows this)
+  argv0 @3 :Text;             # /proc/PID/cmdline up to its first NUL (netstat shows this)
   cmdline @4 :List(Text);     # every argument
   fdCount @5 :UInt32;         # open file descriptors when captured
   nofileSoft @6 :UInt64;      # RLIMIT_NOFILE; 0 when unknown, UINT64_MAX for unlimited
@@ -146,8 +150,18 @@ struct Process {
 struct Namespace {
   inode @0 :UInt64;           # the network namespace's inode (/proc/PID/ns/net)
   name @1 :Text;              # its name when known (ip netns), else empty
-  sockets @2 :List(Socket);
+  socketColumns @2 :Data;     # the namespace's sockets in the socket column encoding
 }
+
+# Socket columns: LEB128 varints. `count`; a table of byte strings (`n`, then `n` times
+# length + bytes) holding every distinct address and UNIX name; then one column per field, each
+# listing that field for every socket in order: family, protocol, local address (table index),
+# local port, local scope id, remote address (table index), remote port, remote scope id, inode
+# (zigzag difference to the previous socket's), cookie (likewise), unixType, unixPath (table
+# index + 1, 0 for none), rawProtocol; then the SocketField numbers 0..25 in order, except
+# owners (11), with peerInode as zigzag(peerInode - inode) (0 for none) and the tcp_info fields
+# (13..25) only for sockets whose tcpInfoPresent is 1; then the owner count of every socket and
+# then all owner pids as zigzag differences to the pid before.
 
 struct CounterTable {
   # One table of kernel counters, e.g. "TcpExt" from /proc/net/netstat, "Tcp" from
@@ -185,12 +199,14 @@ struct NamespaceDelta {
   removed @2 :Data;
     # LEB128 varints: count, then ascending indices as gaps (first index, then differences).
   changed @3 :Data;
-    # LEB128 varints: count, then for each changed socket: index gap (against the previous
-    # changed index, indices into the previous order), a field mask (bit i = SocketField i),
-    # then one value per set bit, in bit order: zigzag(new - old) for numbers; for `owners`
-    # the new count followed by zigzag pid gaps; for `tcpInfoPresent` 0 or 1 (when it turns 1
-    # the socket's tcp_info fields are all present as changes against zero).
-  added @4 :List(Socket);
+    # LEB128 varints, in columns: count; the changed sockets' indices into the previous order
+    # as gaps (first index, then differences); their field masks (bit i = SocketField i); then
+    # for each field in SocketField order, one value for each socket whose mask has it: for
+    # the counters totalRetrans, bytesAcked and
+    # bytesReceived zigzag(new - old), for every other number the new value; for `owners` the
+    # new count followed by zigzag pid gaps. A socket without tcp_info counts as having all
+    # its tcp_info fields zero (so when tcp_info appears, its fields appear as changes).
+  added @4 :Data;             # the new sockets, in the socket column encoding
 }
 
 enum SocketField {

@@ -23,15 +23,19 @@ class DeltaEncoder {
   SocketMatcher matcher_;
   std::vector<int32_t> previous_of_;
   std::vector<uint8_t> survives_;
-  std::string removed_, changed_, counter_deltas_;
+  std::vector<const Socket*> added_;
+  std::vector<uint32_t> changed_index_;
+  std::vector<uint64_t> changed_mask_;
+  std::string removed_, changed_, counter_deltas_, columns_;
 };
 
 class DeltaDecoder {
  public:
-  // Rebuilds the snapshot from `previous` and a delta into `current` and fills `changes`.
-  // False (with `why`) when the delta does not fit `previous` or is malformed.
-  bool decode(const Snapshot& previous, wire::SnapshotDelta::Reader in, size_t raw_bytes,
-              Snapshot& current, SnapshotChanges& changes, std::string& why);
+  // Turns `snapshot` (the previous one on entry) into the next one in place and fills
+  // `changes`. False (with `why`) when the delta does not fit or is malformed; `snapshot` is
+  // then unusable.
+  bool apply(Snapshot& snapshot, wire::SnapshotDelta::Reader in, size_t raw_bytes,
+             SnapshotChanges& changes, std::string& why);
 };
 
 // The changes between two whole snapshots (after a key snapshot), by socket identity.

@@ -45,18 +45,16 @@ struct Timeline::State {
     if (h.type != RecordType::key || h.seq != e.seq) return report(e, "index does not match record"), false;
     try {
       capnp::FlatArrayMessageReader reader(*words, RecordDecoder::options_for(words->size()));
-      auto root = reader.getRoot<wire::Snapshot>();
-      size_t sockets = 0;
-      for (auto ns : root.getNamespaces()) sockets += ns.getSockets().size();
-      if (!plausible_count(sockets, h.raw_len, 64)) return report(e, "implausible socket count"), false;
-      out = wire_codec::read_snapshot(root);
-      return true;
+      std::string why;
+      if (wire_codec::read_snapshot(reader.getRoot<wire::Snapshot>(), out, why)) return true;
+      return report(e, "undecodable snapshot: " + why), false;
     } catch (const kj::Exception& ex) {
       return report(e, std::string("undecodable snapshot: ") + ex.getDescription().cStr()), false;
     }
   }
 
-  bool decode_delta(size_t i, const Snapshot& base, Snapshot& out, SnapshotChanges& changes) {
+  // Applies delta entry i to `snapshot` (its base on entry) in place.
+  bool apply_delta(size_t i, Snapshot& snapshot, SnapshotChanges& changes) {
     const SnapshotEntry& e = entries[i];
     FrameHeader h;
     auto words = read_record(files[e.file], e.offset, decoder, h, scratch);
@@ -65,7 +63,7 @@ struct Timeline::State {
     std::string why;
     try {
       capnp::FlatArrayMessageReader reader(*words, RecordDecoder::options_for(words->size()));
-      if (delta.decode(base, reader.getRoot<wire::SnapshotDelta>(), h.raw_len, out, changes, why))
+      if (delta.apply(snapshot, reader.getRoot<wire::SnapshotDelta>(), h.raw_len, changes, why))
         return true;
     } catch (const kj::Exception& ex) {
       why = ex.getDescription().cStr();
@@ -81,12 +79,9 @@ struct Timeline::State {
       --k;
     }
     if (!decode_key(k, out)) return false;
-    Snapshot next;
     SnapshotChanges ignored;
-    for (size_t j = k + 1; j <= i; ++j) {
-      if (!decode_delta(j, out, next, ignored)) return false;
-      std::swap(out, next);
-    }
+    for (size_t j = k + 1; j <= i; ++j)
+      if (!apply_delta(j, out, ignored)) return false;
     return true;
   }
 };
@@ -199,11 +194,8 @@ bool Cursor::load(size_t i) {
   bool have_base = started_ && position_ + 1 == i && position_ < s.entries.size() &&
                    s.entries[position_].file == e.file && current_.seq + 1 == e.seq;
   if (!e.is_key && have_base) {
-    Snapshot next;
-    if (!s.decode_delta(i, current_, next, changes_)) return false;
-    previous_ = std::move(current_);
-    current_ = std::move(next);
-    return true;
+    previous_ = current_;  // the cursor shows both; the copy reuses previous_'s memory
+    return s.apply_delta(i, current_, changes_);
   }
   Snapshot next;
   if (!(e.is_key ? s.decode_key(i, next) : s.rebuild(i, next))) return false;

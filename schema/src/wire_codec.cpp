@@ -2,36 +2,15 @@
 // per field, so a new schema field is one line here and one in the round-trip test.
 #include "wire_codec.h"
 
+#include "socket_columns.h"
+
 #include <algorithm>
 #include <cstring>
 
 namespace netsnap::wire_codec {
 namespace {
 
-kj::ArrayPtr<const kj::byte> bytes_of(const std::string& s) {
-  return {reinterpret_cast<const kj::byte*>(s.data()), s.size()};
-}
 std::string text(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
-std::string data(capnp::Data::Reader d) {
-  return std::string(reinterpret_cast<const char*>(d.begin()), d.size());
-}
-
-bool is_v4(uint8_t family) { return family == 2; }
-
-void write_endpoint(const Endpoint& in, uint8_t family, wire::Endpoint::Builder out) {
-  size_t n = is_v4(family) ? 4 : 16;
-  out.setAddress(kj::ArrayPtr<const kj::byte>(in.address.data(), n));
-  out.setPort(in.port);
-  out.setScopeId(in.scope_id);
-}
-
-void read_endpoint(wire::Endpoint::Reader in, Endpoint& out) {
-  out.address.fill(0);
-  auto a = in.getAddress();
-  std::memcpy(out.address.data(), a.begin(), std::min<size_t>(a.size(), out.address.size()));
-  out.port = in.getPort();
-  out.scope_id = in.getScopeId();
-}
 
 CaptureSource source_from(wire::CaptureSource s) {
   auto v = static_cast<uint16_t>(s);
@@ -40,6 +19,10 @@ CaptureSource source_from(wire::CaptureSource s) {
 wire::CaptureSource source_to(CaptureSource s) { return static_cast<wire::CaptureSource>(s); }
 
 }  // namespace
+
+kj::ArrayPtr<const kj::byte> bytes_of(const std::string& s) {
+  return {reinterpret_cast<const kj::byte*>(s.data()), s.size()};
+}
 
 void write_settings(const std::vector<Setting>& in, capnp::List<wire::Setting>::Builder out) {
   for (size_t i = 0; i < in.size(); ++i) {
@@ -106,6 +89,8 @@ void write_header(const FileHeader& in, wire::FileHeader::Builder out) {
   out.setOwnersComplete(in.owners_complete);
   out.setStartedWallNs(in.started_wall_ns);
   out.setClockTicksPerSecond(in.clock_ticks_per_second);
+  out.setServicesDb(bytes_of(in.services_db));
+  out.setProtocolsDb(bytes_of(in.protocols_db));
 }
 
 FileHeader read_header(wire::FileHeader::Reader in) {
@@ -135,99 +120,11 @@ FileHeader read_header(wire::FileHeader::Reader in) {
   h.owners_complete = in.getOwnersComplete();
   h.started_wall_ns = in.getStartedWallNs();
   h.clock_ticks_per_second = in.getClockTicksPerSecond();
+  auto services = in.getServicesDb();
+  h.services_db.assign(reinterpret_cast<const char*>(services.begin()), services.size());
+  auto protocols = in.getProtocolsDb();
+  h.protocols_db.assign(reinterpret_cast<const char*>(protocols.begin()), protocols.size());
   return h;
-}
-
-void write_socket(const Socket& in, wire::Socket::Builder out) {
-  out.setFamily(in.family);
-  out.setProtocol(static_cast<wire::Protocol>(in.protocol));
-  out.setState(in.state);
-  if (in.protocol != Protocol::unix_) {
-    write_endpoint(in.local, in.family, out.initLocal());
-    write_endpoint(in.remote, in.family, out.initRemote());
-  }
-  out.setRecvQ(in.recv_q);
-  out.setSendQ(in.send_q);
-  out.setUid(in.uid);
-  out.setInode(in.inode);
-  out.setCookie(in.cookie);
-  out.setTimer(in.timer);
-  out.setTimerExpiresMs(in.timer_expires_ms);
-  out.setRetransmits(in.retransmits);
-  out.setProbes(in.probes);
-  if (in.has_tcp_info) {
-    auto t = out.initTcpInfo();
-    const TcpInfo& i = in.tcp_info;
-    t.setRttUs(i.rtt_us);
-    t.setRttvarUs(i.rttvar_us);
-    t.setSndCwnd(i.snd_cwnd);
-    t.setSndSsthresh(i.snd_ssthresh);
-    t.setRetransmits(i.retransmits);
-    t.setTotalRetrans(i.total_retrans);
-    t.setLost(i.lost);
-    t.setUnacked(i.unacked);
-    t.setLastDataRecvMs(i.last_data_recv_ms);
-    t.setLastDataSentMs(i.last_data_sent_ms);
-    t.setBytesAcked(i.bytes_acked);
-    t.setBytesReceived(i.bytes_received);
-    t.setProbes(i.probes);
-  }
-  out.setUnixType(in.unix_type);
-  out.setUnixFlags(in.unix_flags);
-  out.setRefCount(in.ref_count);
-  if (!in.unix_path.empty()) out.setUnixPath(bytes_of(in.unix_path));
-  out.setPeerInode(in.peer_inode);
-  if (!in.owners.empty()) {
-    auto owners = out.initOwners(in.owners.size());
-    for (size_t i = 0; i < in.owners.size(); ++i) owners.set(i, in.owners[i]);
-  }
-  out.setRawProtocol(in.raw_protocol);
-}
-
-void read_socket(wire::Socket::Reader in, Socket& out) {
-  out.family = in.getFamily();
-  auto protocol = static_cast<uint16_t>(in.getProtocol());
-  out.protocol = protocol <= 5 ? static_cast<Protocol>(protocol) : Protocol::unknown;
-  out.state = in.getState();
-  read_endpoint(in.getLocal(), out.local);
-  read_endpoint(in.getRemote(), out.remote);
-  out.recv_q = in.getRecvQ();
-  out.send_q = in.getSendQ();
-  out.uid = in.getUid();
-  out.inode = in.getInode();
-  out.cookie = in.getCookie();
-  out.timer = in.getTimer();
-  out.timer_expires_ms = in.getTimerExpiresMs();
-  out.retransmits = in.getRetransmits();
-  out.probes = in.getProbes();
-  out.has_tcp_info = in.hasTcpInfo();
-  out.tcp_info = TcpInfo{};
-  if (out.has_tcp_info) {
-    auto t = in.getTcpInfo();
-    TcpInfo& i = out.tcp_info;
-    i.rtt_us = t.getRttUs();
-    i.rttvar_us = t.getRttvarUs();
-    i.snd_cwnd = t.getSndCwnd();
-    i.snd_ssthresh = t.getSndSsthresh();
-    i.retransmits = t.getRetransmits();
-    i.total_retrans = t.getTotalRetrans();
-    i.lost = t.getLost();
-    i.unacked = t.getUnacked();
-    i.last_data_recv_ms = t.getLastDataRecvMs();
-    i.last_data_sent_ms = t.getLastDataSentMs();
-    i.bytes_acked = t.getBytesAcked();
-    i.bytes_received = t.getBytesReceived();
-    i.probes = t.getProbes();
-  }
-  out.unix_type = in.getUnixType();
-  out.unix_flags = in.getUnixFlags();
-  out.ref_count = in.getRefCount();
-  out.unix_path = data(in.getUnixPath());
-  out.peer_inode = in.getPeerInode();
-  auto owners = in.getOwners();
-  out.owners.resize(owners.size());
-  for (size_t i = 0; i < owners.size(); ++i) out.owners[i] = owners[i];
-  out.raw_protocol = in.getRawProtocol();
 }
 
 void write_process(const Process& in, wire::Process::Builder out) {
@@ -292,8 +189,11 @@ void write_snapshot(const Snapshot& in, wire::Snapshot::Builder out) {
     const Namespace& ns = in.namespaces[n];
     namespaces[n].setInode(ns.inode);
     namespaces[n].setName(ns.name);
-    auto sockets = namespaces[n].initSockets(ns.sockets.size());
-    for (size_t i = 0; i < ns.sockets.size(); ++i) write_socket(ns.sockets[i], sockets[i]);
+    std::vector<const Socket*> sockets(ns.sockets.size());
+    for (size_t i = 0; i < ns.sockets.size(); ++i) sockets[i] = &ns.sockets[i];
+    std::string columns;
+    encode_socket_columns(sockets, columns);
+    namespaces[n].setSocketColumns(bytes_of(columns));
   }
   auto processes = out.initProcesses(in.processes.size());
   for (size_t i = 0; i < in.processes.size(); ++i) write_process(in.processes[i], processes[i]);
@@ -302,8 +202,8 @@ void write_snapshot(const Snapshot& in, wire::Snapshot::Builder out) {
   write_users(in.users_added, out.initUsersAdded(in.users_added.size()));
 }
 
-Snapshot read_snapshot(wire::Snapshot::Reader in) {
-  Snapshot s;
+bool read_snapshot(wire::Snapshot::Reader in, Snapshot& s, std::string& why) {
+  s = Snapshot{};
   s.seq = in.getSeq();
   s.wall_ns = in.getWallNs();
   s.mono_ns = in.getMonoNs();
@@ -314,15 +214,14 @@ Snapshot read_snapshot(wire::Snapshot::Reader in) {
     Namespace& out = s.namespaces.emplace_back();
     out.inode = ns.getInode();
     out.name = text(ns.getName());
-    auto sockets = ns.getSockets();
-    out.sockets.resize(sockets.size());
-    for (size_t i = 0; i < sockets.size(); ++i) read_socket(sockets[i], out.sockets[i]);
+    auto columns = ns.getSocketColumns();
+    if (!decode_socket_columns({columns.begin(), columns.size()}, out.sockets, why)) return false;
   }
   for (auto p : in.getProcesses()) s.processes.push_back(read_process(p));
   s.counters = read_counters(in.getCounters());
   s.settings_changed = read_settings(in.getSettingsChanged());
   s.users_added = read_users(in.getUsersAdded());
-  return s;
+  return true;
 }
 
 }  // namespace netsnap::wire_codec

@@ -10,9 +10,6 @@ namespace netsnap::wire_codec {
 void write_header(const FileHeader& in, wire::FileHeader::Builder out);
 FileHeader read_header(wire::FileHeader::Reader in);
 
-void write_socket(const Socket& in, wire::Socket::Builder out);
-void read_socket(wire::Socket::Reader in, Socket& out);
-
 void write_process(const Process& in, wire::Process::Builder out);
 Process read_process(wire::Process::Reader in);
 
@@ -29,7 +26,9 @@ void write_errors(const std::vector<CaptureError>& in,
 std::vector<CaptureError> read_errors(capnp::List<wire::CaptureError>::Reader in);
 
 // A key snapshot: the whole snapshot.
+kj::ArrayPtr<const kj::byte> bytes_of(const std::string& s);
 void write_snapshot(const Snapshot& in, wire::Snapshot::Builder out);
-Snapshot read_snapshot(wire::Snapshot::Reader in);
+// False (with `why`) when the socket columns are malformed.
+bool read_snapshot(wire::Snapshot::Reader in, Snapshot& out, std::string& why);
 
 }  // namespace netsnap::wire_codec

@@ -26,6 +26,8 @@ FileHeader sample_header() {
   h.owners_complete = false;
   h.started_wall_ns = 1'767'225'600'000'000'000;
   h.clock_ticks_per_second = 100;
+  h.services_db = "ssh\t\t22/tcp\nhttps\t\t443/tcp\n";
+  h.protocols_db = "icmp\t1\tICMP\n";
   return h;
 }
 

@@ -64,6 +64,8 @@ struct FileHeader {
   bool owners_complete = true;
   int64_t started_wall_ns = 0;
   uint32_t clock_ticks_per_second = 100;
+  std::string services_db;   // the recorded host's /etc/services
+  std::string protocols_db;  // and /etc/protocols
   bool operator==(const FileHeader&) const = default;
 };
 

@@ -1,0 +1,22 @@
+// Sockets stored column by column (see "Socket columns" in netsnap.capnp): every field of all
+// sockets together, as LEB128 varints, addresses and UNIX names through a table. Neighbouring
+// values of one field are alike (states, ports, zero queues, consecutive inodes and cookies),
+// so zstd shrinks columns several times better than one record per socket.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "netsnap/model.h"
+
+namespace netsnap {
+
+void encode_socket_columns(std::span<const Socket* const> sockets, std::string& out);
+
+// Appends the sockets in `bytes` to `out`. False (with `why`) when the bytes are malformed;
+// never reads past them, and allocates only in proportion to their size.
+bool decode_socket_columns(std::span<const uint8_t> bytes, std::vector<Socket>& out,
+                           std::string& why);
+
+}  // namespace netsnap

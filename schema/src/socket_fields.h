@@ -1,0 +1,26 @@
+// The changeable numeric fields of a socket, numbered as SocketField in netsnap.capnp: the
+// delta records name changed fields by these numbers and the socket columns store them in
+// this order.
+#pragma once
+
+#include <cstdint>
+
+#include "netsnap/model.h"
+
+namespace netsnap {
+
+inline constexpr int OWNERS_FIELD = 11;    // a list, encoded apart
+inline constexpr int TCP_INFO_PRESENT = 12;
+inline constexpr int FIRST_TCP_INFO_FIELD = 13;
+inline constexpr int PEER_INODE_FIELD = 10;
+inline constexpr int FIELD_COUNT = 26;
+
+// Counters only grow: a delta stores their difference. Every other field is a level (queues,
+// timers, rtt...) that often returns to a common value, so a delta stores the new value.
+inline bool is_counter_field(int f) { return f == 18 || f == 23 || f == 24; }
+
+// `gated`: a socket without tcp_info reads its tcp_info fields as zero.
+uint64_t get_field(const Socket& s, int f, bool gated = true);
+void set_field(Socket& s, int f, uint64_t v);
+
+}  // namespace netsnap
