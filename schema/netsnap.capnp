@@ -161,7 +161,7 @@ struct Namespace {
 # index + 1, 0 for none), rawProtocol; then the SocketField numbers 0..25 in order, except
 # owners (11), with peerInode as zigzag(peerInode - inode) (0 for none) and the tcp_info fields
 # (13..25) only for sockets whose tcpInfoPresent is 1; then the owner count of every socket and
-# then all owner pids as zigzag differences to the pid before.
+# then all owner pids, each as its value.
 
 struct CounterTable {
   # One table of kernel counters, e.g. "TcpExt" from /proc/net/netstat, "Tcp" from

@@ -9,11 +9,9 @@ namespace netsnap {
 RecordEncoder::RecordEncoder() : cctx_(ZSTD_createCCtx()) {}
 RecordEncoder::~RecordEncoder() { ZSTD_freeCCtx(cctx_); }
 
-void RecordEncoder::encode(RecordType type, uint64_t seq, int64_t wall_ns,
-                           capnp::MessageBuilder& message, int zstd_level,
-                           std::vector<uint8_t>& out) {
-  kj::Array<capnp::word> flat = capnp::messageToFlatArray(message);
-  auto raw = flat.asBytes();
+void RecordEncoder::compress(RecordType type, uint64_t seq, int64_t wall_ns, int zstd_level,
+                             std::vector<uint8_t>& out) {
+  auto raw = flat_.asBytes();
   size_t bound = ZSTD_compressBound(raw.size());
   out.resize(FRAME_HEADER_SIZE + bound);
   ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, zstd_level);

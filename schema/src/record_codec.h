@@ -3,6 +3,7 @@
 #pragma once
 
 #include <capnp/message.h>
+#include <capnp/serialize.h>
 #include <kj/array.h>
 #include <zstd.h>
 
@@ -22,11 +23,18 @@ class RecordEncoder {
   RecordEncoder& operator=(const RecordEncoder&) = delete;
 
   // Frame header + compressed payload of `message`, ready to write, in `out` (reused).
+  // `level_for` picks the zstd level from the message's flat size.
+  template <class LevelFor>
   void encode(RecordType type, uint64_t seq, int64_t wall_ns, capnp::MessageBuilder& message,
-              int zstd_level, std::vector<uint8_t>& out);
+              LevelFor level_for, std::vector<uint8_t>& out) {
+    flat_ = capnp::messageToFlatArray(message);
+    compress(type, seq, wall_ns, level_for(flat_.asBytes().size()), out);
+  }
 
  private:
+  void compress(RecordType type, uint64_t seq, int64_t wall_ns, int level, std::vector<uint8_t>& out);
   ZSTD_CCtx* cctx_;
+  kj::Array<capnp::word> flat_;
 };
 
 class RecordDecoder {

@@ -69,7 +69,7 @@ struct RecordingWriter::State {
     FileHeader h = header;
     h.format_version = FORMAT_VERSION;
     wire_codec::write_header(h, message.initRoot<wire::FileHeader>());
-    encoder.encode(RecordType::header, 0, 0, message, options.zstd_level, frame);
+    encoder.encode(RecordType::header, 0, 0, message, [&](size_t) { return options.key_zstd_level; }, frame);
     return write_frame();
   }
 
@@ -86,7 +86,7 @@ struct RecordingWriter::State {
       entries[i].setIsKey(pending[i].is_key);
       entries[i].setSockets(pending[i].sockets);
     }
-    encoder.encode(RecordType::index, 0, 0, message, options.zstd_level, frame);
+    encoder.encode(RecordType::index, 0, 0, message, [&](size_t) { return options.key_zstd_level; }, frame);
     uint64_t at = end;
     Status s = write_frame();
     if (!s) return s;
@@ -179,7 +179,12 @@ Status RecordingWriter::write(const Snapshot& snapshot) {
   }
   s.stored.seq = seq;
   s.encoder.encode(key ? RecordType::key : RecordType::delta, seq, snapshot.wall_ns, message,
-                   s.options.zstd_level, s.frame);
+                   [&](size_t raw) {
+                     if (key) return s.options.key_zstd_level;
+                     return raw < s.options.small_record_bytes ? s.options.small_record_zstd_level
+                                                               : s.options.zstd_level;
+                   },
+                   s.frame);
   uint64_t at = s.end;
   if (Status st = s.write_frame(); !st) return st;
   if (s.options.fsync_each) fdatasync(s.fd);

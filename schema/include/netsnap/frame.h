@@ -15,7 +15,7 @@
 //  32 u32 payload_crc CRC32C of the stored payload
 //  36 u32 header_crc  CRC32C of bytes 0..35
 // One damaged frame loses itself and, if it is a snapshot, every delta up to the next key
-// snapshot: at most key_interval snapshots (60 by default).
+// snapshot: at most key_interval snapshots (600 by default).
 #pragma once
 
 #include <cstddef>

@@ -44,7 +44,7 @@ struct CaptureOptions {
   bool owners = true, tcp_info = true;
   CaptureSource requested_source = CaptureSource::netlink;
   std::string netns;
-  uint32_t key_interval = 60;
+  uint32_t key_interval = 600;
   bool operator==(const CaptureOptions&) const = default;
 };
 

@@ -14,9 +14,17 @@
 namespace netsnap {
 
 struct WriterOptions {
+  // Deltas are written every snapshot: small ones (a quiet host) get a strong level, which
+  // costs little at their size; large ones (a busy host) the fast one.
   int zstd_level = 3;
-  uint32_t key_interval = 60;  // a key snapshot at least every this many snapshots
-  uint32_t index_every = 64;   // a time-index record every this many snapshots
+  int small_record_zstd_level = 12;
+  uint32_t small_record_bytes = 128 << 10;
+  int key_zstd_level = 9;       // key snapshots: rare and large, worth compressing harder
+  // A key snapshot every this many snapshots: the bound on what one damaged record can take
+  // down, and on how many deltas a seek applies. 600 keeps a steady 10,000-socket host under
+  // 0.2 bytes per socket per snapshot (keys are ~13 bytes per socket).
+  uint32_t key_interval = 600;
+  uint32_t index_every = 128;   // a time-index record every this many snapshots
   bool fsync_each = false;     // fdatasync after every snapshot (write(2) always happens)
 };
 

@@ -1,0 +1,44 @@
+// What the user asked netsnap-record to do, and the checks made before anything is recorded
+// (each failure is one line naming the argument; the caller exits 2).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "netsnap/model.h"
+#include "netsnap/result.h"
+
+namespace netsnap {
+
+struct RecordOptions {
+  std::string output;
+  double interval_s = 1.0;
+  uint64_t count = 0;        // 0: no limit
+  int64_t duration_ns = 0;   // 0: no limit
+  bool tcp = false, udp = false, raw = false, unix_ = false;  // none given: all four
+  bool owners = true;
+  bool tcp_info = true;
+  std::string source = "netlink";
+  std::string netns;         // NAME (in /var/run/netns) or a path
+  bool quiet = false;
+  bool force = false;        // start the recording over instead of appending
+  uint32_t key_interval = 600;
+};
+
+// What to do with the output path.
+enum class OutputAction { create, append };
+
+struct CheckedOptions {
+  CaptureOptions capture;
+  OutputAction action = OutputAction::create;
+  std::string netns_path;    // resolved namespace path, empty for our own
+};
+
+// Validates everything that can be checked up front: interval, source, namespace, output
+// directory and what is at the output path now.
+Result<CheckedOptions> check_record_options(const RecordOptions& options);
+
+// "90s", "10m", "2h", "1h30m", "1.5s" or plain seconds.
+Result<int64_t> parse_record_duration(const std::string& text);
+
+}  // namespace netsnap
