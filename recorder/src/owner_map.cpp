@@ -1,0 +1,279 @@
+#include "owner_map.h"
+
+#include <algorithm>
+#include <iterator>
+#include <utility>
+
+namespace netsnap {
+namespace {
+
+// Adds the sorted `extra` to the sorted set `set`.
+void merge_into(std::vector<uint64_t>& set, const std::vector<uint64_t>& extra) {
+  if (extra.empty()) return;
+  const size_t middle = set.size();
+  set.insert(set.end(), extra.begin(), extra.end());
+  std::inplace_merge(set.begin(), set.begin() + static_cast<ptrdiff_t>(middle), set.end());
+  set.erase(std::unique(set.begin(), set.end()), set.end());
+}
+
+}  // namespace
+
+OwnerMap::OwnerMap(std::string proc_root, OwnerMapOptions options)
+    : options_(options),
+      reader_(std::move(proc_root)),
+      scanner_(reader_, options.max_cmdline_bytes) {}
+
+Status OwnerMap::refresh(std::span<const uint64_t> live_inodes) {
+  if (Status opened = reader_.open(); !opened) return opened;
+  ++generation_;
+  counters_ = {};
+  load_live(live_inodes);
+  collect_fd_checks();  // from the claims of the previous refresh
+  if (Status listed = reader_.list_pids(pids_); !listed) return listed;
+  merge_process_list();
+  mark_rotation();
+  std::sort(fd_checks_.begin(), fd_checks_.end());
+  fd_checks_.erase(std::unique(fd_checks_.begin(), fd_checks_.end()), fd_checks_.end());
+  update_processes();
+  rebuild_claims();
+  search_unowned();
+  build_output();
+
+  stats_ = {};
+  stats_.processes_listed = entries_.size();
+  stats_.processes_scanned = counters_.processes_scanned;
+  stats_.full_reads = counters_.full_reads;
+  stats_.fds_read = counters_.fds_read;
+  stats_.fd_listings = counters_.fd_listings;
+  stats_.searched_inodes = to_search_.size();
+  stats_.ownerless_inodes = ownerless_.size();
+  return ok_status();
+}
+
+std::span<const int32_t> OwnerMap::owners_of(uint64_t inode) const {
+  const auto [first, last] = std::equal_range(owner_inodes_.begin(), owner_inodes_.end(), inode);
+  return {owner_pids_.data() + (first - owner_inodes_.begin()),
+          static_cast<size_t>(last - first)};
+}
+
+void OwnerMap::load_live(std::span<const uint64_t> live_inodes) {
+  live_.assign(live_inodes.begin(), live_inodes.end());
+  if (!std::is_sorted(live_.begin(), live_.end())) std::sort(live_.begin(), live_.end());
+  live_.erase(std::unique(live_.begin(), live_.end()), live_.end());
+  if (!live_.empty() && live_.front() == 0) live_.erase(live_.begin());
+}
+
+bool OwnerMap::is_live(uint64_t inode) const {
+  return std::binary_search(live_.begin(), live_.end(), inode);
+}
+
+// Signals 3 and 4 of owner_map.h, from what each process held in the previous snapshot.
+void OwnerMap::collect_fd_checks() {
+  fd_checks_.clear();
+  shared_checks_.clear();
+  for (size_t first = 0; first < claims_.size();) {
+    size_t last = first;
+    while (last < claims_.size() && claims_[last].inode == claims_[first].inode) ++last;
+    const bool vanished = !is_live(claims_[first].inode);
+    const bool shared = claims_[first].pid != claims_[last - 1].pid;  // sorted by pid within
+    if (vanished || shared) {
+      std::vector<FdCheck>& into = vanished ? fd_checks_ : shared_checks_;
+      for (size_t i = first; i < last; ++i) into.push_back({claims_[i].pid, claims_[i].fd});
+    }
+    first = last;
+  }
+  const size_t shared = shared_checks_.size();
+  const size_t limit = options_.shared_check_limit;
+  if (shared <= limit) {
+    fd_checks_.insert(fd_checks_.end(), shared_checks_.begin(), shared_checks_.end());
+  } else {  // a window that moves on each snapshot, so that all get their turn
+    for (size_t i = 0; i < limit; ++i) {
+      fd_checks_.push_back(shared_checks_[(shared_check_offset_ + i) % shared]);
+    }
+    shared_check_offset_ = (shared_check_offset_ + limit) % shared;
+  }
+}
+
+// Pairs the cache with the pids now in /proc: exited processes go, new ones come in empty.
+void OwnerMap::merge_process_list() {
+  next_entries_.clear();
+  auto cached = entries_.begin();
+  for (int32_t pid : pids_) {
+    while (cached != entries_.end() && cached->pid < pid) ++cached;
+    if (cached != entries_.end() && cached->pid == pid) {
+      next_entries_.push_back(std::move(*cached));
+    } else {
+      next_entries_.emplace_back().pid = pid;
+    }
+  }
+  entries_.swap(next_entries_);
+}
+
+// Signal 7: the rotation re-reads about 1/period of all cached fds per snapshot, walking
+// (pid, fd) onward from where it stopped last time, and refreshes a process's command line,
+// uid and limits when it starts on it (one unit of cost each, so that fd-less processes also
+// take their turn). Going by fds rather than whole processes keeps one process with 100k fds
+// from making every 30th snapshot a full scan.
+void OwnerMap::mark_rotation() {
+  rotation_turn_.assign(entries_.size(), 0);
+  if (options_.rotation_period == 0 || entries_.empty()) return;
+  int64_t total = 0;
+  for (const OwnerProcessEntry& entry : entries_) {
+    total += static_cast<int64_t>(entry.fds.size()) + 1;
+  }
+  int64_t budget = (total + options_.rotation_period - 1) / options_.rotation_period;
+  const auto start = std::lower_bound(
+      entries_.begin(), entries_.end(), rotation_pid_,
+      [](const OwnerProcessEntry& entry, int32_t pid) { return entry.pid < pid; });
+  size_t index = static_cast<size_t>(start - entries_.begin()) % entries_.size();
+  int32_t from_fd = entries_[index].pid == rotation_pid_ ? rotation_fd_ : -1;
+  for (size_t visited = 0; visited < entries_.size() && budget > 0; ++visited) {
+    const OwnerProcessEntry& entry = entries_[index];
+    if (from_fd < 0) {
+      rotation_turn_[index] = 1;
+      --budget;
+    }
+    auto slot = std::lower_bound(
+        entry.fds.begin(), entry.fds.end(), from_fd,
+        [](const OwnerFdSlot& s, int32_t fd) { return s.fd < fd; });
+    for (; slot != entry.fds.end() && budget > 0; ++slot, --budget) {
+      fd_checks_.push_back({entry.pid, slot->fd});
+    }
+    if (slot != entry.fds.end()) {  // out of budget inside this process: resume here
+      rotation_pid_ = entry.pid;
+      rotation_fd_ = slot->fd;
+      return;
+    }
+    index = (index + 1) % entries_.size();
+    from_fd = -1;
+    rotation_pid_ = entries_[index].pid;
+    rotation_fd_ = -1;
+  }
+}
+
+void OwnerMap::update_processes() {
+  auto check = fd_checks_.begin();
+  size_t kept = 0;
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    OwnerProcessEntry& entry = entries_[i];
+    check_fds_of_pid_.clear();
+    while (check != fd_checks_.end() && check->pid < entry.pid) ++check;
+    for (; check != fd_checks_.end() && check->pid == entry.pid; ++check) {
+      check_fds_of_pid_.push_back(check->fd);
+    }
+    const OwnerScanResult result = scanner_.update(entry, check_fds_of_pid_,
+                                                   rotation_turn_[i] != 0, generation_,
+                                                   counters_);
+    if (result == OwnerScanResult::gone) continue;  // exited while we looked: normal
+    if (kept != i) std::swap(entries_[kept], entries_[i]);
+    ++kept;
+  }
+  entries_.resize(kept);
+}
+
+void OwnerMap::rebuild_claims() {
+  claims_.clear();
+  for (OwnerProcessEntry& entry : entries_) {
+    entry.owns_live = false;
+    for (const OwnerFdSlot& slot : entry.fds) {
+      if (slot.inode == 0 || !is_live(slot.inode)) continue;
+      claims_.push_back({slot.inode, entry.pid, slot.fd});
+      entry.owns_live = true;
+    }
+  }
+  std::sort(claims_.begin(), claims_.end());
+}
+
+// Live inodes that no cached fd holds and that are not known to be ownerless.
+void OwnerMap::collect_unowned(std::vector<uint64_t>& unowned) const {
+  unowned.clear();
+  auto claim = claims_.begin();
+  auto ownerless = ownerless_.begin();
+  for (uint64_t inode : live_) {
+    while (claim != claims_.end() && claim->inode < inode) ++claim;
+    while (ownerless != ownerless_.end() && *ownerless < inode) ++ownerless;
+    const bool claimed = claim != claims_.end() && claim->inode == inode;
+    const bool known_ownerless = ownerless != ownerless_.end() && *ownerless == inode;
+    if (!claimed && !known_ownerless) unowned.push_back(inode);
+  }
+}
+
+// Signal 6 of owner_map.h.
+void OwnerMap::search_unowned() {
+  // An ownerless inode stops being one when it leaves the dump or an owner turns up.
+  std::erase_if(ownerless_, [this](uint64_t inode) {
+    if (!is_live(inode)) return true;
+    const auto claim = std::lower_bound(claims_.begin(), claims_.end(), Claim{inode, 0, 0});
+    return claim != claims_.end() && claim->inode == inode;
+  });
+  collect_unowned(unowned_);
+  to_search_.clear();
+
+  const bool everything_read = std::all_of(
+      entries_.begin(), entries_.end(), [this](const OwnerProcessEntry& entry) {
+        return entry.full_read_at == generation_ || !entry.fds_readable;
+      });
+  if (everything_read) {  // nothing left to search: what is unowned now has no owner
+    merge_into(ownerless_, unowned_);
+    pending_unowned_.clear();
+    return;
+  }
+  std::set_intersection(unowned_.begin(), unowned_.end(), pending_unowned_.begin(),
+                        pending_unowned_.end(), std::back_inserter(to_search_));
+  if (!to_search_.empty()) {
+    search_order_.clear();
+    for (size_t i = 0; i < entries_.size(); ++i) {
+      if (entries_[i].full_read_at != generation_ && entries_[i].fds_readable) {
+        search_order_.push_back(i);
+      }
+    }
+    std::sort(search_order_.begin(), search_order_.end(), [this](size_t a, size_t b) {
+      const OwnerProcessEntry& x = entries_[a];
+      const OwnerProcessEntry& y = entries_[b];
+      return x.active_at != y.active_at ? x.active_at > y.active_at : x.pid < y.pid;
+    });
+    std::vector<uint64_t>& remaining = search_remaining_;
+    remaining.assign(to_search_.begin(), to_search_.end());
+    for (size_t index : search_order_) {
+      if (remaining.empty()) break;
+      OwnerProcessEntry& entry = entries_[index];
+      if (scanner_.read_all_fds(entry, generation_, counters_) == OwnerScanResult::gone) {
+        entry.fds.clear();  // exited: it owns nothing; the next listing drops it
+        continue;
+      }
+      for (const OwnerFdSlot& slot : entry.fds) {
+        const auto found = std::lower_bound(remaining.begin(), remaining.end(), slot.inode);
+        if (found != remaining.end() && *found == slot.inode) remaining.erase(found);
+      }
+    }
+    merge_into(ownerless_, remaining);  // empty unless every process was read in vain
+    rebuild_claims();
+    collect_unowned(unowned_);
+  }
+  pending_unowned_.swap(unowned_);
+}
+
+void OwnerMap::build_output() {
+  owner_inodes_.clear();
+  owner_pids_.clear();
+  for (const Claim& claim : claims_) {
+    // One entry per (inode, pid): a process holding a socket on two fds owns it once.
+    if (!owner_inodes_.empty() && owner_inodes_.back() == claim.inode &&
+        owner_pids_.back() == claim.pid) {
+      continue;
+    }
+    owner_inodes_.push_back(claim.inode);
+    owner_pids_.push_back(claim.pid);
+  }
+  size_t count = 0;
+  complete_ = true;
+  for (const OwnerProcessEntry& entry : entries_) {
+    complete_ = complete_ && entry.fds_readable;
+    if (!entry.owns_live) continue;
+    if (count == processes_.size()) processes_.emplace_back();
+    processes_[count++] = entry.info;  // copy-assignment reuses the strings' capacity
+  }
+  processes_.resize(count);
+}
+
+}  // namespace netsnap

@@ -1,0 +1,144 @@
+// OwnerMap: which processes hold each socket (netstat -p / ss -p), kept up to date every
+// snapshot without re-reading every fd of every process.
+//
+// The only source is /proc/PID/fd/N -> "socket:[INODE]", and reading it costs one readlink
+// per open fd on the host (~3 s at 100k sockets). So OwnerMap caches each process's fd table
+// and re-reads only where a signal says it may have changed. The caller passes the inodes of
+// the sockets in this snapshot's dump ("live" inodes); that set is what makes it correct:
+//
+//  1. Every process, every snapshot: /proc/PID/stat (start time, field 22, and comm) and
+//     stat("/proc/PID/fd"), whose st_size is the fd count since Linux 6.2 (else the fd dir is
+//     listed). A new pid, or a known pid with a new start time (reused), is read whole.
+//  2. The fd count differs from the cached table: the process opened or closed something.
+//  3. A cached fd holds an inode that was live last snapshot and is not now. A socket leaves
+//     the dump when its last holder closes it (TCP then lingers with inode 0), so this names
+//     exactly the processes that closed sockets, and the fd to look at, even when the count
+//     is unchanged because the fd number was reused at once ("fd 5 closed and reopened as a
+//     different socket": old inode gone -> fd 5 re-read -> new inode found).
+//  4. A cached fd holds a live inode that another process holds too: closing it does not
+//     make it leave the dump, so signal 3 is blind to it. Those fds are re-read every
+//     snapshot (bounded by shared_check_limit, rotating beyond it). Together with 2 and 3 no
+//     process stays listed as an owner of a socket it dropped longer than one snapshot.
+//  5. Steps 2-4 re-read just the suspect fds, and list the directory only when the count
+//     still disagrees: cost follows churn, not the number of open fds.
+//  6. A live inode nobody in the cache holds, seen unowned in two consecutive snapshots, is
+//     searched for by re-reading whole processes, most recently active first, until every
+//     such inode is found; if every readable process was read and it is still unowned (kernel
+//     sockets, fds in flight, other users' processes when not root) it is remembered as
+//     ownerless and not searched again until it gets an owner or leaves. Waiting one snapshot
+//     keeps a short-lived client that exits between our dump and our scan from costing a
+//     full scan, and still catches a socket opened on a reused number of a non-socket fd.
+//  7. A rotating full re-read (every process at least once per rotation_period snapshots)
+//     bounds what no signal sees: a process receiving a socket that its sender keeps, on an
+//     fd number it freed in the same interval by closing a non-socket, with an equal count.
+//     That gap is "owner missing for up to rotation_period snapshots", never a stale owner.
+//     Command line, uid and limits are re-read with every re-read of a process's fds.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "netsnap/model.h"
+#include "netsnap/result.h"
+#include "owner_process_scan.h"
+#include "proc_pid_reader.h"
+
+namespace netsnap {
+
+struct OwnerMapOptions {
+  uint32_t rotation_period = 30;       // snapshots for the rotating re-read to go round every
+                                       // cached fd; 0 turns it off (tests of other signals)
+  uint32_t shared_check_limit = 4096;  // fds of shared sockets re-read per snapshot
+  size_t max_cmdline_bytes = 256 * 1024;
+};
+
+struct OwnerMapStats {
+  uint64_t processes_listed = 0;   // processes looked at (step 1)
+  uint64_t processes_scanned = 0;  // processes whose fd table was re-read, wholly or partly
+  uint64_t full_reads = 0;         // processes whose every fd was re-read
+  uint64_t fds_read = 0;           // readlink() calls: the cost that matters
+  uint64_t fd_listings = 0;        // /proc/PID/fd directory listings
+  uint64_t searched_inodes = 0;    // unowned inodes searched for (step 6)
+  uint64_t ownerless_inodes = 0;   // live inodes known to have no readable owner
+};
+
+class OwnerMap {
+ public:
+  explicit OwnerMap(std::string proc_root = "/proc", OwnerMapOptions options = {});
+  OwnerMap(const OwnerMap&) = delete;  // holds an open directory; the scanner points into it
+  OwnerMap& operator=(const OwnerMap&) = delete;
+
+  // Brings the map up to date for the sockets of one snapshot. `live_inodes` should be
+  // sorted (it is sorted here if not); duplicates and 0 are ignored. Fails only when the
+  // /proc root itself cannot be opened or listed.
+  Status refresh(std::span<const uint64_t> live_inodes);
+
+  // Pids holding a live socket, ascending; empty for unknown inodes.
+  std::span<const int32_t> owners_of(uint64_t inode) const;
+  // The processes holding at least one live socket, ascending by pid.
+  const std::vector<Process>& processes() const { return processes_; }
+  // False when some /proc/PID/fd could not be read (not root): their sockets have no owner.
+  bool complete() const { return complete_; }
+  const OwnerMapStats& stats() const { return stats_; }
+  ProcFdCountSource fd_count_source() const { return reader_.fd_count_source(); }
+
+ private:
+  struct Claim {  // process `pid` holds live socket `inode` at `fd`
+    uint64_t inode;
+    int32_t pid;
+    int32_t fd;
+    auto operator<=>(const Claim&) const = default;
+  };
+  struct FdCheck {  // re-read `fd` of `pid` this snapshot (signals 3 and 4)
+    int32_t pid;
+    int32_t fd;
+    auto operator<=>(const FdCheck&) const = default;
+  };
+
+  void load_live(std::span<const uint64_t> live_inodes);
+  bool is_live(uint64_t inode) const;
+  void collect_fd_checks();   // signals 3 and 4 into fd_checks_
+  void merge_process_list();
+  void mark_rotation();       // signal 7 into fd_checks_ and rotation_turn_
+  void update_processes();
+  void rebuild_claims();
+  void collect_unowned(std::vector<uint64_t>& unowned) const;
+  void search_unowned();
+  void build_output();
+
+  OwnerMapOptions options_;
+  ProcPidReader reader_;
+  OwnerProcessScanner scanner_;
+  uint64_t generation_ = 0;
+  OwnerScanCounters counters_;
+  OwnerMapStats stats_;
+  bool complete_ = true;
+
+  std::vector<OwnerProcessEntry> entries_;  // ascending by pid
+  std::vector<OwnerProcessEntry> next_entries_;
+  std::vector<uint8_t> rotation_turn_;      // parallel to entries_: the rotation starts on it
+  std::vector<int32_t> pids_;
+  std::vector<uint64_t> live_;              // this snapshot's inodes, sorted, unique
+  std::vector<Claim> claims_;               // live inodes only; from the last refresh
+  std::vector<FdCheck> fd_checks_;
+  std::vector<FdCheck> shared_checks_;
+  size_t shared_check_offset_ = 0;
+  int32_t rotation_pid_ = 0;                // where the rotation goes on: this pid...
+  int32_t rotation_fd_ = -1;                // ...from this fd (-1: from its start)
+  std::vector<uint64_t> ownerless_;         // sorted
+  std::vector<uint64_t> pending_unowned_;   // unowned in the last refresh, sorted
+  std::vector<uint64_t> unowned_;
+  std::vector<uint64_t> to_search_;
+  std::vector<uint64_t> search_remaining_;
+  std::vector<size_t> search_order_;
+  std::vector<int32_t> check_fds_of_pid_;
+
+  std::vector<uint64_t> owner_inodes_;      // parallel: owner_inodes_[i] is held by owner_pids_[i]
+  std::vector<int32_t> owner_pids_;
+  std::vector<Process> processes_;
+};
+
+}  // namespace netsnap

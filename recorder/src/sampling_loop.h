@@ -1,0 +1,31 @@
+// The recorder's loop: a snapshot on every tick of the grid, written before the next begins,
+// until the count or duration is reached or a stop signal arrives.
+#pragma once
+
+#include <cstdint>
+
+#include "netsnap/recording_writer.h"
+#include "signal_watcher.h"
+#include "snapshot_sampler.h"
+
+namespace netsnap {
+
+struct LoopLimits {
+  int64_t interval_ns = 1'000'000'000;
+  uint64_t count = 0;       // 0: no limit
+  int64_t duration_ns = 0;  // 0: no limit
+};
+
+struct LoopReport {
+  uint64_t snapshots = 0;
+  uint64_t write_failures = 0;  // snapshots lost to a failed write (disk full)
+  uint64_t skipped_ticks = 0;
+  int64_t capture_ns_total = 0;
+};
+
+// Runs until done; write failures are reported on stderr once per kind and retried on the
+// next tick (the file stays intact). Returns an Error only when the output cannot be reopened.
+Result<LoopReport> run_sampling_loop(SnapshotSampler& sampler, RecordingWriter& writer,
+                                     SignalWatcher& signals, const LoopLimits& limits);
+
+}  // namespace netsnap

@@ -1,0 +1,101 @@
+#include "snapshot_sampler.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "host_identity.h"
+#include "signal_watcher.h"
+
+namespace netsnap {
+namespace {
+
+SocketCaptureOptions capture_options(const CaptureOptions& o) {
+  SocketCaptureOptions c;
+  c.tcp = o.tcp;
+  c.udp = o.udp;
+  c.raw = o.raw;
+  c.unix_ = o.unix_;
+  c.tcp_info = o.tcp_info;
+  c.source = o.requested_source;
+  return c;
+}
+
+uint64_t own_netns_inode() {
+  struct stat st {};
+  return ::stat("/proc/self/ns/net", &st) == 0 ? st.st_ino : 0;
+}
+
+}  // namespace
+
+SnapshotSampler::SnapshotSampler(const CaptureOptions& options, std::string netns_name)
+    : options_(options),
+      capture_(capture_options(options)),
+      netns_name_(std::move(netns_name)),
+      netns_inode_(own_netns_inode()) {
+  capture_.open(open_errors_);
+  settings_reader_.read(settings_, open_errors_);
+  owners_complete_ = geteuid() == 0;
+}
+
+FileHeader SnapshotSampler::header() {
+  FileHeader h;
+  std::vector<CaptureError> ignored;  // what is missing stays empty in the header
+  fill_file_header_host(read_host_identity(host_identity_sources_from_environment(), ignored), h);
+  h.recorder_version = NETSNAP_VERSION;
+  h.options = options_;
+  h.source = capture_.source_used();
+  h.settings = settings_;
+  h.users = users_.all();
+  h.owners_complete = owners_complete_;
+  h.started_wall_ns = realtime_ns();
+  h.clock_ticks_per_second = static_cast<uint32_t>(sysconf(_SC_CLK_TCK));
+  return h;
+}
+
+void SnapshotSampler::sample(Snapshot& out) {
+  out.wall_ns = realtime_ns();
+  out.mono_ns = monotonic_ns();
+  out.source = capture_.source_used();
+  out.errors = std::move(open_errors_);
+  open_errors_.clear();
+  out.settings_changed.clear();
+  out.users_added.clear();
+  out.namespaces.resize(1);
+  Namespace& ns = out.namespaces[0];
+  ns.inode = netns_inode_;
+  ns.name = netns_name_;
+  capture_.capture(ns, out.errors);
+
+  if (options_.owners) {
+    inodes_.clear();
+    for (const Socket& s : ns.sockets)
+      if (s.inode) inodes_.push_back(s.inode);
+    std::sort(inodes_.begin(), inodes_.end());
+    if (Status st = owners_.refresh(inodes_); !st)
+      out.errors.push_back({"owners", st.error().message});
+    for (Socket& s : ns.sockets) {
+      auto pids = owners_.owners_of(s.inode);
+      s.owners.assign(pids.begin(), pids.end());
+    }
+    out.processes = owners_.processes();
+    if (!owners_.complete()) owners_complete_ = false;
+  } else {
+    out.processes.clear();
+  }
+
+  counters_.read(out.counters, out.errors);
+
+  settings_reader_.read(settings_now_, out.errors);
+  changed_kernel_settings(settings_, settings_now_, out.settings_changed);
+  if (!out.settings_changed.empty()) std::swap(settings_, settings_now_);
+
+  uids_.clear();
+  for (const Socket& s : ns.sockets) uids_.push_back(s.uid);
+  for (const Process& p : out.processes) uids_.push_back(p.uid);
+  users_.resolve(uids_, out.users_added);
+  out.capture_ns = monotonic_ns() - out.mono_ns;
+}
+
+}  // namespace netsnap
