@@ -7,6 +7,7 @@
 
 #include "socket_columns.h"
 #include "socket_fields.h"
+#include "sparse_slots.h"
 #include "varint.h"
 #include "wire_codec.h"
 
@@ -191,10 +192,11 @@ bool read_owners(VarintReader& r, std::vector<int32_t>& owners) {
 // refer to the previous order: fields are changed first, then removed sockets compacted away,
 // then new ones appended, so the work is proportional to the changes (plus one pass to compact
 // when sockets were removed).
+// With `slots` (rebuilding), removed sockets stay as tombstones and positions go through it.
 bool apply_namespace(Namespace& ns, wire::NamespaceDelta::Reader in, NamespaceChanges& changes,
-                     std::string& why) {
+                     SparseSlots* slots, std::string& why) {
   std::vector<Socket>& sockets = ns.sockets;
-  const size_t n = sockets.size();
+  const size_t n = slots ? slots->live() : sockets.size();
   ns.inode = in.getInode();
   ns.name = std::string(in.getName().cStr(), in.getName().size());
   changes.inode = ns.inode;
@@ -237,14 +239,20 @@ bool apply_namespace(Namespace& ns, wire::NamespaceDelta::Reader in, NamespaceCh
       return fail(why, "changed socket is also removed");
     changed_at[i] = static_cast<uint32_t>(at);
   }
+  std::vector<uint32_t> changed_slot;
+  if (slots) slots->slots_of(changed_at, changed_slot);
+  else changed_slot = changed_at;
   for (uint64_t i = 0; i < changed_count; ++i) {
     if (!changed.next(changed_mask[i])) return fail(why, "bad changed list");
     if (changed_mask[i] >> FIELD_COUNT) return fail(why, "changed field unknown to this reader");
   }
+  // Values come field by field; visit only the sockets whose mask has the field.
+  uint64_t fields_present = 0;
+  for (uint64_t m : changed_mask) fields_present |= m;
   for (int f = 0; f < FIELD_COUNT; ++f)
-    for (uint64_t i = 0; i < changed_count; ++i) {
+    for (uint64_t i = 0; i < changed_count && (fields_present >> f & 1); ++i) {
       if (!(changed_mask[i] >> f & 1)) continue;
-      Socket& s = sockets[changed_at[i]];
+      Socket& s = sockets[changed_slot[i]];
       if (f == OWNERS_FIELD) {
         if (!read_owners(changed, s.owners)) return fail(why, "bad owner list");
         continue;
@@ -253,11 +261,16 @@ bool apply_namespace(Namespace& ns, wire::NamespaceDelta::Reader in, NamespaceCh
       if (!changed.next(v)) return fail(why, "bad changed list");
       set_field(s, f, is_counter_field(f) ? get_field(s, f, false) + static_cast<uint64_t>(unzigzag(v)) : v);
     }
-  for (uint32_t p : changed_at)
+  for (uint32_t p : changed_slot)
     if (!sockets[p].has_tcp_info) sockets[p].tcp_info = TcpInfo{};
 
-  // Compact away the removed sockets; survivors keep their order.
-  if (removed_count) {
+  if (slots && removed_count) {
+    // Positions refer to the previous order: find every slot before killing any.
+    std::vector<uint32_t> dead;
+    slots->slots_of(changes.closed, dead);
+    for (uint32_t d : dead) slots->kill(d);
+  } else if (removed_count) {
+    // Compact away the removed sockets; survivors keep their order.
     size_t write = 0, next_closed = 0;
     for (size_t p = 0; p < n; ++p) {
       if (next_closed < changes.closed.size() && changes.closed[next_closed] == p) {
@@ -275,17 +288,20 @@ bool apply_namespace(Namespace& ns, wire::NamespaceDelta::Reader in, NamespaceCh
     while (next_closed < changes.closed.size() && changes.closed[next_closed] < p) ++next_closed, ++shift;
     changes.changed.emplace_back(p, static_cast<uint32_t>(p - shift));
   }
-  size_t survivors = sockets.size();
+  size_t physical = sockets.size();
+  size_t survivors = slots ? slots->live() : physical;
   auto added = in.getAdded();
   if (!decode_socket_columns({added.begin(), added.size()}, sockets, why)) return false;
-  for (size_t a = survivors; a < sockets.size(); ++a) changes.opened.push_back(static_cast<uint32_t>(a));
+  size_t added_count = sockets.size() - physical;
+  if (slots) slots->append(added_count);
+  for (size_t a = 0; a < added_count; ++a) changes.opened.push_back(static_cast<uint32_t>(survivors + a));
   return true;
 }
 
 }  // namespace
 
 bool DeltaDecoder::apply(Snapshot& snapshot, wire::SnapshotDelta::Reader in, size_t raw_bytes,
-                         SnapshotChanges& changes, std::string& why) {
+                         SnapshotChanges& changes, std::string& why, SparseNamespaces* sparse) {
   snapshot.seq = in.getSeq();
   snapshot.wall_ns = in.getWallNs();
   snapshot.mono_ns = in.getMonoNs();
@@ -315,7 +331,13 @@ bool DeltaDecoder::apply(Snapshot& snapshot, wire::SnapshotDelta::Reader in, siz
         break;
       }
     changes.namespaces[n].is_new = !found;
-    if (!apply_namespace(snapshot.namespaces[n], namespaces[n], changes.namespaces[n], why))
+    SparseSlots* slots = nullptr;
+    if (sparse) {
+      auto [it, inserted] = sparse->try_emplace(inode);
+      if (inserted || !found) it->second.reset(snapshot.namespaces[n].sockets.size());
+      slots = &it->second;
+    }
+    if (!apply_namespace(snapshot.namespaces[n], namespaces[n], changes.namespaces[n], slots, why))
       return false;
   }
   for (size_t p = 0; p < previous.size(); ++p)

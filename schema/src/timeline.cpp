@@ -54,7 +54,8 @@ struct Timeline::State {
   }
 
   // Applies delta entry i to `snapshot` (its base on entry) in place.
-  bool apply_delta(size_t i, Snapshot& snapshot, SnapshotChanges& changes) {
+  bool apply_delta(size_t i, Snapshot& snapshot, SnapshotChanges& changes,
+                   SparseNamespaces* sparse = nullptr) {
     const SnapshotEntry& e = entries[i];
     FrameHeader h;
     auto words = read_record(files[e.file], e.offset, decoder, h, scratch);
@@ -63,7 +64,7 @@ struct Timeline::State {
     std::string why;
     try {
       capnp::FlatArrayMessageReader reader(*words, RecordDecoder::options_for(words->size()));
-      if (delta.apply(snapshot, reader.getRoot<wire::SnapshotDelta>(), h.raw_len, changes, why))
+      if (delta.apply(snapshot, reader.getRoot<wire::SnapshotDelta>(), h.raw_len, changes, why, sparse))
         return true;
     } catch (const kj::Exception& ex) {
       why = ex.getDescription().cStr();
@@ -80,8 +81,10 @@ struct Timeline::State {
     }
     if (!decode_key(k, out)) return false;
     SnapshotChanges ignored;
+    SparseNamespaces sparse;
     for (size_t j = k + 1; j <= i; ++j)
-      if (!apply_delta(j, out, ignored)) return false;
+      if (!apply_delta(j, out, ignored, &sparse)) return false;
+    finish_sparse(out, sparse);
     return true;
   }
 };
