@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
     total_ms.push_back(ms_since(t0));
     sockets = snapshot->namespaces.empty() ? 0 : snapshot->namespaces[0].sockets.size();
   }
-  std::printf("snapshots %zu, sockets %zu, seeks %d: open median %.1f ms; find+rebuild median %.1f ms, "
+  std::printf("snapshots %zu, sockets %zu, seeks %d: open (lookup) median %.1f ms; rebuild median %.1f ms, "
               "p95 %.1f ms, max %.1f ms; total median %.1f ms, max %.1f ms\n",
               snapshots, sockets, seeks, percentile(open_ms, 0.5), percentile(seek_ms, 0.5),
               percentile(seek_ms, 0.95), percentile(seek_ms, 1.0), percentile(total_ms, 0.5),

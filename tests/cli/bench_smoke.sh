@@ -6,5 +6,5 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 RESULTS=$out bash "$src/bench/run-format-bench" "$bin/.." 0.001 >/dev/null
 grep -q "bytes per socket per snapshot" "$out"
-grep -q "open median" "$out"
+grep -q "open (lookup) median" "$out"
 echo "bench smoke: ok"
