@@ -192,8 +192,10 @@ struct Snapshot {
 
 struct NamespaceDelta {
   # Changes of one namespace against the same namespace in the previous snapshot, whose
-  # sockets are numbered 0..n-1 in their stored order. The new order is: the surviving sockets
-  # in their previous order, then `added`.
+  # sockets are numbered 0..n-1 in their stored order. The new order: apply `changed`; then,
+  # for each removed position from the highest down, move the last socket into it (or drop it
+  # when it is the last); then append `added`. (Removal by swapping keeps a delta's cost
+  # proportional to what changed.)
   inode @0 :UInt64;
   name @1 :Text;
   removed @2 :Data;

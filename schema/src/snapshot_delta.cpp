@@ -7,7 +7,7 @@
 
 #include "socket_columns.h"
 #include "socket_fields.h"
-#include "sparse_slots.h"
+#include <unordered_map>
 #include "varint.h"
 #include "wire_codec.h"
 
@@ -90,18 +90,26 @@ void DeltaEncoder::encode(const Snapshot& previous, const Snapshot& current,
       if (previous_of_[c] >= 0) current_of[previous_of_[c]] = static_cast<int32_t>(c);
     // Columns: indices (as gaps), masks, then each field's values for the sockets that
     // changed it: like values sit together, which is what zstd compresses best.
+    // The order a reader rebuilds: previous order, each removed socket (from the last one
+    // down) replaced by the socket at the end, then the new sockets appended.
     Namespace& st = stored.namespaces[n];
     st.inode = cur.inode;
     st.name = cur.name;
+    std::vector<int32_t> order(current_of.begin(), current_of.end());
+    for (size_t p = order.size(); p-- > 0;) {
+      if (order[p] >= 0) continue;
+      order[p] = order.back();
+      order.pop_back();
+    }
     st.sockets.clear();
     st.sockets.reserve(cur.sockets.size());
+    for (int32_t c : order) st.sockets.push_back(cur.sockets[c]);
     changed_index_.clear();
     changed_mask_.clear();
     for (size_t p = 0; p < prev.sockets.size(); ++p) {
       if (current_of[p] < 0) continue;
       const Socket& a = prev.sockets[p];
       const Socket& b = cur.sockets[current_of[p]];
-      st.sockets.push_back(b);
       uint64_t mask = 0;
       for (int f = 0; f < FIELD_COUNT; ++f) {
         if (f == OWNERS_FIELD) {
@@ -192,17 +200,21 @@ bool read_owners(VarintReader& r, std::vector<int32_t>& owners) {
 // refer to the previous order: fields are changed first, then removed sockets compacted away,
 // then new ones appended, so the work is proportional to the changes (plus one pass to compact
 // when sockets were removed).
-// With `slots` (rebuilding), removed sockets stay as tombstones and positions go through it.
+// Removal swaps the last socket into the hole (from the highest position down), so a delta
+// costs what changed, never a pass over every socket. `history`: keep the old values of closed
+// and changed sockets in `changes` (a cursor needs them; rebuilding a snapshot does not).
 bool apply_namespace(Namespace& ns, wire::NamespaceDelta::Reader in, NamespaceChanges& changes,
-                     SparseSlots* slots, std::string& why) {
+                     bool history, std::string& why) {
   std::vector<Socket>& sockets = ns.sockets;
-  const size_t n = slots ? slots->live() : sockets.size();
+  const size_t n = sockets.size();
   ns.inode = in.getInode();
   ns.name = std::string(in.getName().cStr(), in.getName().size());
   changes.inode = ns.inode;
   changes.closed.clear();
   changes.opened.clear();
   changes.changed.clear();
+  changes.closed_sockets.clear();
+  changes.changed_before.clear();
 
   auto removed_bytes = in.getRemoved();
   VarintReader removed(removed_bytes.begin(), removed_bytes.size());
@@ -239,13 +251,13 @@ bool apply_namespace(Namespace& ns, wire::NamespaceDelta::Reader in, NamespaceCh
       return fail(why, "changed socket is also removed");
     changed_at[i] = static_cast<uint32_t>(at);
   }
-  std::vector<uint32_t> changed_slot;
-  if (slots) slots->slots_of(changed_at, changed_slot);
-  else changed_slot = changed_at;
+  const std::vector<uint32_t>& changed_slot = changed_at;
   for (uint64_t i = 0; i < changed_count; ++i) {
     if (!changed.next(changed_mask[i])) return fail(why, "bad changed list");
     if (changed_mask[i] >> FIELD_COUNT) return fail(why, "changed field unknown to this reader");
   }
+  if (history)
+    for (uint32_t p : changed_slot) changes.changed_before.push_back(sockets[p]);
   // Values come field by field; visit only the sockets whose mask has the field.
   uint64_t fields_present = 0;
   for (uint64_t m : changed_mask) fields_present |= m;
@@ -264,44 +276,41 @@ bool apply_namespace(Namespace& ns, wire::NamespaceDelta::Reader in, NamespaceCh
   for (uint32_t p : changed_slot)
     if (!sockets[p].has_tcp_info) sockets[p].tcp_info = TcpInfo{};
 
-  if (slots && removed_count) {
-    // Positions refer to the previous order: find every slot before killing any.
-    std::vector<uint32_t> dead;
-    slots->slots_of(changes.closed, dead);
-    for (uint32_t d : dead) slots->kill(d);
-  } else if (removed_count) {
-    // Compact away the removed sockets; survivors keep their order.
-    size_t write = 0, next_closed = 0;
-    for (size_t p = 0; p < n; ++p) {
-      if (next_closed < changes.closed.size() && changes.closed[next_closed] == p) {
-        ++next_closed;
-        continue;
-      }
-      if (write != p) sockets[write] = std::move(sockets[p]);
-      ++write;
+  // Swap-remove from the highest position down; track where moved survivors land.
+  std::unordered_map<uint32_t, uint32_t> moved_to;  // previous position -> current position
+  std::unordered_map<uint32_t, uint32_t> origin;    // current position -> previous position
+  if (history) changes.closed_sockets.reserve(removed_count);
+  if (history)
+    for (uint32_t p : changes.closed) changes.closed_sockets.push_back(std::move(sockets[p]));
+  for (size_t i = changes.closed.size(); i-- > 0;) {
+    uint32_t p = changes.closed[i];
+    uint32_t last = static_cast<uint32_t>(sockets.size() - 1);
+    if (p != last) {
+      sockets[p] = std::move(sockets[last]);
+      auto it = origin.find(last);
+      uint32_t from = it != origin.end() ? it->second : last;
+      if (it != origin.end()) origin.erase(it);
+      origin[p] = from;
+      moved_to[from] = p;
     }
-    sockets.resize(write);
+    sockets.pop_back();
   }
   changes.changed.reserve(changed_count);
-  size_t shift = 0, next_closed = 0;
   for (uint32_t p : changed_at) {
-    while (next_closed < changes.closed.size() && changes.closed[next_closed] < p) ++next_closed, ++shift;
-    changes.changed.emplace_back(p, static_cast<uint32_t>(p - shift));
+    auto it = moved_to.find(p);
+    changes.changed.emplace_back(p, it != moved_to.end() ? it->second : p);
   }
-  size_t physical = sockets.size();
-  size_t survivors = slots ? slots->live() : physical;
+  size_t survivors = sockets.size();
   auto added = in.getAdded();
   if (!decode_socket_columns({added.begin(), added.size()}, sockets, why)) return false;
-  size_t added_count = sockets.size() - physical;
-  if (slots) slots->append(added_count);
-  for (size_t a = 0; a < added_count; ++a) changes.opened.push_back(static_cast<uint32_t>(survivors + a));
+  for (size_t a = survivors; a < sockets.size(); ++a) changes.opened.push_back(static_cast<uint32_t>(a));
   return true;
 }
 
 }  // namespace
 
 bool DeltaDecoder::apply(Snapshot& snapshot, wire::SnapshotDelta::Reader in, size_t raw_bytes,
-                         SnapshotChanges& changes, std::string& why, SparseNamespaces* sparse) {
+                         SnapshotChanges& changes, std::string& why, bool history) {
   snapshot.seq = in.getSeq();
   snapshot.wall_ns = in.getWallNs();
   snapshot.mono_ns = in.getMonoNs();
@@ -331,13 +340,7 @@ bool DeltaDecoder::apply(Snapshot& snapshot, wire::SnapshotDelta::Reader in, siz
         break;
       }
     changes.namespaces[n].is_new = !found;
-    SparseSlots* slots = nullptr;
-    if (sparse) {
-      auto [it, inserted] = sparse->try_emplace(inode);
-      if (inserted || !found) it->second.reset(snapshot.namespaces[n].sockets.size());
-      slots = &it->second;
-    }
-    if (!apply_namespace(snapshot.namespaces[n], namespaces[n], changes.namespaces[n], slots, why))
+    if (!apply_namespace(snapshot.namespaces[n], namespaces[n], changes.namespaces[n], history, why))
       return false;
   }
   for (size_t p = 0; p < previous.size(); ++p)
@@ -395,6 +398,10 @@ void compute_changes(const Snapshot& previous, const Snapshot& current, Snapshot
     }
     for (size_t p = 0; p < survives.size(); ++p)
       if (!survives[p]) out.closed.push_back(static_cast<uint32_t>(p));
+    out.closed_sockets.clear();
+    out.changed_before.clear();
+    for (uint32_t p : out.closed) out.closed_sockets.push_back(prev.sockets[p]);
+    for (auto [p, c] : out.changed) out.changed_before.push_back(prev.sockets[p]);
   }
   for (const Namespace& ns : previous.namespaces)
     if (!find_namespace(current, ns.inode)) changes.namespaces_gone.push_back(ns.inode);

@@ -9,7 +9,6 @@
 #include "netsnap/model.h"
 #include "netsnap/recording_reader.h"
 #include "socket_matching.h"
-#include "sparse_slots.h"
 
 #include <unordered_map>
 
@@ -32,23 +31,14 @@ class DeltaEncoder {
   std::string removed_, changed_, counter_deltas_, columns_;
 };
 
-using SparseNamespaces = std::unordered_map<uint64_t, SparseSlots>;  // by namespace inode
-
-// Removes the tombstones left by sparse applies.
-inline void finish_sparse(Snapshot& snapshot, const SparseNamespaces& sparse) {
-  for (Namespace& ns : snapshot.namespaces)
-    if (auto it = sparse.find(ns.inode); it != sparse.end()) it->second.compact(ns.sockets);
-}
-
 class DeltaDecoder {
  public:
   // Turns `snapshot` (the previous one on entry) into the next one in place and fills
   // `changes`. False (with `why`) when the delta does not fit or is malformed; `snapshot` is
   // then unusable.
-  // With `sparse` (rebuilding through many deltas), removed sockets stay in place as
-  // tombstones until finish_sparse(); positions in `changes` are then not slots.
+  // `history`: fill the old values of closed and changed sockets into `changes`.
   bool apply(Snapshot& snapshot, wire::SnapshotDelta::Reader in, size_t raw_bytes,
-             SnapshotChanges& changes, std::string& why, SparseNamespaces* sparse = nullptr);
+             SnapshotChanges& changes, std::string& why, bool history = true);
 };
 
 // The changes between two whole snapshots (after a key snapshot), by socket identity.

@@ -54,8 +54,7 @@ struct Timeline::State {
   }
 
   // Applies delta entry i to `snapshot` (its base on entry) in place.
-  bool apply_delta(size_t i, Snapshot& snapshot, SnapshotChanges& changes,
-                   SparseNamespaces* sparse = nullptr) {
+  bool apply_delta(size_t i, Snapshot& snapshot, SnapshotChanges& changes, bool history = true) {
     const SnapshotEntry& e = entries[i];
     FrameHeader h;
     auto words = read_record(files[e.file], e.offset, decoder, h, scratch);
@@ -64,7 +63,7 @@ struct Timeline::State {
     std::string why;
     try {
       capnp::FlatArrayMessageReader reader(*words, RecordDecoder::options_for(words->size()));
-      if (delta.apply(snapshot, reader.getRoot<wire::SnapshotDelta>(), h.raw_len, changes, why, sparse))
+      if (delta.apply(snapshot, reader.getRoot<wire::SnapshotDelta>(), h.raw_len, changes, why, history))
         return true;
     } catch (const kj::Exception& ex) {
       why = ex.getDescription().cStr();
@@ -81,10 +80,8 @@ struct Timeline::State {
     }
     if (!decode_key(k, out)) return false;
     SnapshotChanges ignored;
-    SparseNamespaces sparse;
     for (size_t j = k + 1; j <= i; ++j)
-      if (!apply_delta(j, out, ignored, &sparse)) return false;
-    finish_sparse(out, sparse);
+      if (!apply_delta(j, out, ignored, false)) return false;
     return true;
   }
 };
@@ -187,9 +184,10 @@ Result<Snapshot> Timeline::snapshot_at(size_t entry_index) {
   return out;
 }
 
-Cursor Timeline::cursor(size_t start) { return Cursor(this, start); }
+Cursor Timeline::cursor(size_t start, CursorMode mode) { return Cursor(this, start, mode); }
 
-Cursor::Cursor(Timeline* timeline, size_t start) : timeline_(timeline), position_(start), next_(start) {}
+Cursor::Cursor(Timeline* timeline, size_t start, CursorMode mode)
+    : timeline_(timeline), position_(start), next_(start), mode_(mode) {}
 
 bool Cursor::load(size_t i) {
   auto& s = *timeline_->s_;
@@ -197,7 +195,7 @@ bool Cursor::load(size_t i) {
   bool have_base = started_ && position_ + 1 == i && position_ < s.entries.size() &&
                    s.entries[position_].file == e.file && current_.seq + 1 == e.seq;
   if (!e.is_key && have_base) {
-    previous_ = current_;  // the cursor shows both; the copy reuses previous_'s memory
+    if (mode_ == CursorMode::with_previous) previous_ = current_;  // reuses previous_'s memory
     return s.apply_delta(i, current_, changes_);
   }
   Snapshot next;
@@ -210,6 +208,7 @@ bool Cursor::load(size_t i) {
   } else {
     changes_ = SnapshotChanges{};
   }
+  if (mode_ == CursorMode::changes_only) previous_ = Snapshot{};
   return true;
 }
 

@@ -52,3 +52,43 @@ TEST(Rebuild, EverySnapshotRebuiltFromItsKeyEqualsTheReplayedOne) {
   }
   EXPECT_EQ(i, spec.snapshots);
 }
+
+TEST(Rebuild, ChangesOnlyCursorCarriesTheOldValuesOfClosedAndChangedSockets) {
+  synth::SyntheticSpec spec;
+  spec.sockets = 300;
+  spec.snapshots = 50;
+  spec.churn = 0.05;
+  spec.queue_activity = 0.2;
+  WriterOptions options;
+  options.key_interval = 20;
+  std::string path = netsnap::testing::temp_path("changes-only.netsnap");
+  ASSERT_TRUE(synth::write_synthetic_recording(path, spec, options).ok());
+  auto timeline = Timeline::open({path}, ScanMode::fast);
+  ASSERT_TRUE(timeline.ok());
+  auto full = timeline->cursor(0, CursorMode::with_previous);
+  auto lean = timeline->cursor(0, CursorMode::changes_only);
+  size_t steps = 0, closed_seen = 0, changed_seen = 0;
+  while (full.next()) {
+    ASSERT_TRUE(lean.next());
+    ASSERT_EQ(full.current(), lean.current());
+    EXPECT_TRUE(lean.previous().namespaces.empty());
+    const auto& c = lean.changes();
+    ASSERT_EQ(c.has_previous, full.changes().has_previous);
+    if (!c.has_previous) continue;
+    for (size_t n = 0; n < c.namespaces.size(); ++n) {
+      const auto& nc = c.namespaces[n];
+      const auto& before = full.previous().namespaces[n].sockets;
+      ASSERT_EQ(nc.closed_sockets.size(), nc.closed.size());
+      ASSERT_EQ(nc.changed_before.size(), nc.changed.size());
+      for (size_t i = 0; i < nc.closed.size(); ++i) EXPECT_EQ(nc.closed_sockets[i], before[nc.closed[i]]);
+      for (size_t i = 0; i < nc.changed.size(); ++i) EXPECT_EQ(nc.changed_before[i], before[nc.changed[i].first]);
+      closed_seen += nc.closed.size();
+      changed_seen += nc.changed.size();
+    }
+    ++steps;
+  }
+  EXPECT_FALSE(lean.next());
+  EXPECT_GT(steps, 40u);
+  EXPECT_GT(closed_seen, 100u);   // churn reached the key snapshots' path and the deltas' path
+  EXPECT_GT(changed_seen, 100u);
+}

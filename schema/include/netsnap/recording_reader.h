@@ -53,6 +53,11 @@ struct NamespaceChanges {
   std::vector<uint32_t> closed;       // previous indices gone
   std::vector<uint32_t> opened;       // current indices new
   std::vector<std::pair<uint32_t, uint32_t>> changed;  // (previous, current) with new values
+  // The values that are gone from the current snapshot, so that a consumer never needs the
+  // whole previous snapshot: closed_sockets[i] was previous socket closed[i], and
+  // changed_before[i] is the old value of changed[i].
+  std::vector<Socket> closed_sockets;
+  std::vector<Socket> changed_before;
 };
 struct SnapshotChanges {
   bool has_previous = false;  // false for the first snapshot and after a gap in the chain
@@ -62,24 +67,31 @@ struct SnapshotChanges {
 
 class Timeline;
 
+enum class CursorMode {
+  with_previous,  // previous() holds the whole previous snapshot (a copy per step)
+  changes_only,   // previous() stays empty: consumers use changes() (fast replay of long spans)
+};
+
 class Cursor {
  public:
   // Moves to the next snapshot; false at the end. Unreadable snapshots are skipped (they are
   // reported through Timeline::damage()).
   bool next();
   const Snapshot& current() const { return current_; }
-  const Snapshot& previous() const { return previous_; }  // valid when changes().has_previous
+  // The whole previous snapshot; valid with CursorMode::with_previous when has_previous.
+  const Snapshot& previous() const { return previous_; }
   const SnapshotChanges& changes() const { return changes_; }
   size_t entry_index() const { return position_; }  // index into Timeline::entries()
 
  private:
   friend class Timeline;
-  explicit Cursor(Timeline* timeline, size_t start);
+  Cursor(Timeline* timeline, size_t start, CursorMode mode);
   bool load(size_t index);
   Timeline* timeline_;
   size_t position_;
   size_t next_;
   bool started_ = false;
+  CursorMode mode_;
   Snapshot current_, previous_;
   SnapshotChanges changes_;
 };
@@ -104,7 +116,7 @@ class Timeline {
   // Decodes one snapshot whole (reads from the key snapshot before it).
   Result<Snapshot> snapshot_at(size_t entry_index);
   // Replays from entries()[start] on; the first next() yields that entry.
-  Cursor cursor(size_t start = 0);
+  Cursor cursor(size_t start = 0, CursorMode mode = CursorMode::with_previous);
 
  private:
   friend class Cursor;
