@@ -67,7 +67,7 @@ bool OwnerMap::is_live(uint64_t inode) const {
   return std::binary_search(live_.begin(), live_.end(), inode);
 }
 
-// Signals 3 and 4 of owner_map.h, from what each process held in the previous snapshot.
+// Signals 2 and 3 of owner_map.h, from what each process held in the previous snapshot.
 void OwnerMap::collect_fd_checks() {
   fd_checks_.clear();
   shared_checks_.clear();
@@ -109,7 +109,7 @@ void OwnerMap::merge_process_list() {
   entries_.swap(next_entries_);
 }
 
-// Signal 7: the rotation re-reads about 1/period of all cached fds per snapshot, walking
+// Signal 6: the rotation re-reads about 1/period of all cached fds per snapshot, walking
 // (pid, fd) onward from where it stopped last time, and refreshes a process's command line,
 // uid and limits when it starts on it (one unit of cost each, so that fd-less processes also
 // take their turn). Going by fds rather than whole processes keeps one process with 100k fds
@@ -198,7 +198,7 @@ void OwnerMap::collect_unowned(std::vector<uint64_t>& unowned) const {
   }
 }
 
-// Signal 6 of owner_map.h.
+// Signal 5 of owner_map.h.
 void OwnerMap::search_unowned() {
   // An ownerless inode stops being one when it leaves the dump or an owner turns up.
   std::erase_if(ownerless_, [this](uint64_t inode) {

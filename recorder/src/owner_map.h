@@ -1,38 +1,46 @@
 // OwnerMap: which processes hold each socket (netstat -p / ss -p), kept up to date every
 // snapshot without re-reading every fd of every process.
 //
-// The only source is /proc/PID/fd/N -> "socket:[INODE]", and reading it costs one readlink
-// per open fd on the host (~3 s at 100k sockets). So OwnerMap caches each process's fd table
-// and re-reads only where a signal says it may have changed. The caller passes the inodes of
-// the sockets in this snapshot's dump ("live" inodes); that set is what makes it correct:
+// The only source is /proc/PID/fd/N -> "socket:[INODE]": one readlink per open fd on the
+// host (~3 s at 100k sockets). OwnerMap caches each process's fd table and re-reads only
+// where a signal says it may have changed. The caller passes the inodes of the sockets in
+// this snapshot's dump ("live" inodes); that set is what makes the signals sufficient.
+// Requirement: a reused fd number or a socket passed between processes must not leave a
+// stale owner for longer than one snapshot.
 //
 //  1. Every process, every snapshot: /proc/PID/stat (start time, field 22, and comm) and
-//     stat("/proc/PID/fd"), whose st_size is the fd count since Linux 6.2 (else the fd dir is
-//     listed). A new pid, or a known pid with a new start time (reused), is read whole.
-//  2. The fd count differs from the cached table: the process opened or closed something.
-//  3. A cached fd holds an inode that was live last snapshot and is not now. A socket leaves
-//     the dump when its last holder closes it (TCP then lingers with inode 0), so this names
-//     exactly the processes that closed sockets, and the fd to look at, even when the count
-//     is unchanged because the fd number was reused at once ("fd 5 closed and reopened as a
-//     different socket": old inode gone -> fd 5 re-read -> new inode found).
-//  4. A cached fd holds a live inode that another process holds too: closing it does not
-//     make it leave the dump, so signal 3 is blind to it. Those fds are re-read every
-//     snapshot (bounded by shared_check_limit, rotating beyond it). Together with 2 and 3 no
-//     process stays listed as an owner of a socket it dropped longer than one snapshot.
-//  5. Steps 2-4 re-read just the suspect fds, and list the directory only when the count
-//     still disagrees: cost follows churn, not the number of open fds.
-//  6. A live inode nobody in the cache holds, seen unowned in two consecutive snapshots, is
-//     searched for by re-reading whole processes, most recently active first, until every
-//     such inode is found; if every readable process was read and it is still unowned (kernel
-//     sockets, fds in flight, other users' processes when not root) it is remembered as
-//     ownerless and not searched again until it gets an owner or leaves. Waiting one snapshot
-//     keeps a short-lived client that exits between our dump and our scan from costing a
-//     full scan, and still catches a socket opened on a reused number of a non-socket fd.
-//  7. A rotating full re-read (every process at least once per rotation_period snapshots)
-//     bounds what no signal sees: a process receiving a socket that its sender keeps, on an
-//     fd number it freed in the same interval by closing a non-socket, with an equal count.
-//     That gap is "owner missing for up to rotation_period snapshots", never a stale owner.
-//     Command line, uid and limits are re-read with every re-read of a process's fds.
+//     stat("/proc/PID/fd"), whose st_size is the fd count since Linux 6.2 (older kernels and
+//     fake trees: the fd dir is listed instead). A new pid, or a known pid with another start
+//     time (reused), is read whole.
+//  2. A cached fd holds an inode that was live last snapshot and is not now. A socket leaves
+//     the dump when its LAST holder closes it (TCP lingers on with inode 0), so this names
+//     the process and the very fd to re-read, even when the count did not move because the
+//     number was reused at once: "fd 5 closed and reopened as another socket" -> the old
+//     inode is gone -> fd 5 is re-read -> the new inode is found in the same snapshot.
+//  3. A cached fd holds a live inode that another process holds too. Closing it does not
+//     make it leave the dump, so 2 is blind to it: such fds are re-read every snapshot
+//     (up to shared_check_limit, a moving window beyond). With 2 and 3, a process that
+//     dropped a socket is no longer listed as its owner one snapshot later, whatever took
+//     its fd number (a file, a new socket, one received from another process).
+//  4. The fd count differs from the cached table after re-reading the fds of 2 and 3: the
+//     directory is listed, new fd numbers are read and closed ones dropped. A socket passed
+//     to a process (SCM_RIGHTS, pidfd_getfd) lands on a new number, or on a freed one, which
+//     2-3 cover unless the freed fd was not a socket. Cost follows churn, not open fds.
+//  5. A live inode that no cached fd holds, unowned in two consecutive snapshots, is searched
+//     for: whole processes are re-read, most recently active first, until every such inode
+//     is found. If every readable process was read in vain (kernel sockets, fds in flight,
+//     other users' processes when not root) the inode is remembered as ownerless and not
+//     searched for again until it gets an owner or leaves. Waiting one snapshot keeps a
+//     short-lived client that exits between our dump and our scan from costing a full scan;
+//     it catches a new socket opened on the number of a just-closed non-socket fd.
+//  6. A rotation re-reads about 1/rotation_period of all cached fds per snapshot (and each
+//     process's command line, uid and limits on its turn), bounding what no signal sees: a
+//     process receiving a socket its sender keeps, on the number of a non-socket fd it
+//     closed in the same interval, with an unchanged count. That is an owner MISSING for up
+//     to rotation_period snapshots, never a stale one.
+//
+// Processes whose fds we may not read (not root, or no CAP_SYS_PTRACE over them) make the
+// map incomplete; they are retried on their turn in the rotation.
 #pragma once
 
 #include <cstddef>
@@ -56,12 +64,12 @@ struct OwnerMapOptions {
 };
 
 struct OwnerMapStats {
-  uint64_t processes_listed = 0;   // processes looked at (step 1)
+  uint64_t processes_listed = 0;   // processes looked at (signal 1)
   uint64_t processes_scanned = 0;  // processes whose fd table was re-read, wholly or partly
-  uint64_t full_reads = 0;         // processes whose every fd was re-read
+  uint64_t full_reads = 0;         // processes read whole (new, pid reused, searched)
   uint64_t fds_read = 0;           // readlink() calls: the cost that matters
   uint64_t fd_listings = 0;        // /proc/PID/fd directory listings
-  uint64_t searched_inodes = 0;    // unowned inodes searched for (step 6)
+  uint64_t searched_inodes = 0;    // unowned inodes searched for (signal 5)
   uint64_t ownerless_inodes = 0;   // live inodes known to have no readable owner
 };
 
@@ -92,7 +100,7 @@ class OwnerMap {
     int32_t fd;
     auto operator<=>(const Claim&) const = default;
   };
-  struct FdCheck {  // re-read `fd` of `pid` this snapshot (signals 3 and 4)
+  struct FdCheck {  // re-read `fd` of `pid` this snapshot (signals 2, 3, 6)
     int32_t pid;
     int32_t fd;
     auto operator<=>(const FdCheck&) const = default;
@@ -100,9 +108,9 @@ class OwnerMap {
 
   void load_live(std::span<const uint64_t> live_inodes);
   bool is_live(uint64_t inode) const;
-  void collect_fd_checks();   // signals 3 and 4 into fd_checks_
+  void collect_fd_checks();   // signals 2 and 3 into fd_checks_
   void merge_process_list();
-  void mark_rotation();       // signal 7 into fd_checks_ and rotation_turn_
+  void mark_rotation();       // signal 6 into fd_checks_ and rotation_turn_
   void update_processes();
   void rebuild_claims();
   void collect_unowned(std::vector<uint64_t>& unowned) const;

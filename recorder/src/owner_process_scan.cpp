@@ -40,18 +40,20 @@ ProcPidStatus OwnerProcessScanner::read_info(OwnerProcessEntry& entry) {
 
 ProcPidStatus OwnerProcessScanner::reread_slots(OwnerProcessEntry& entry, int fd_dir,
                                                 std::span<const int32_t> fds_to_read,
-                                                OwnerScanCounters& counters) {
+                                                bool& changed, OwnerScanCounters& counters) {
   constexpr uint64_t closed = UINT64_MAX;  // marks slots to drop after the loop
   bool any_closed = false;
   for (int32_t fd : fds_to_read) {
-    auto slot = std::lower_bound(entry.fds.begin(), entry.fds.end(), fd,
-                                 [](const OwnerFdSlot& s, int32_t wanted) { return s.fd < wanted; });
+    auto slot = std::lower_bound(
+        entry.fds.begin(), entry.fds.end(), fd,
+        [](const OwnerFdSlot& s, int32_t wanted) { return s.fd < wanted; });
     if (slot == entry.fds.end() || slot->fd != fd) continue;  // already dropped
     ++counters.fds_read;
     const ProcFdTarget target = reader_.read_fd(fd_dir, fd);
     if (target.status == ProcPidStatus::unreadable) return target.status;
     const uint64_t inode = target.status == ProcPidStatus::gone ? closed : target.socket_inode;
     any_closed |= inode == closed;
+    changed |= inode != slot->inode;
     slot->inode = inode;
   }
   if (any_closed) {
@@ -61,7 +63,7 @@ ProcPidStatus OwnerProcessScanner::reread_slots(OwnerProcessEntry& entry, int fd
 }
 
 ProcPidStatus OwnerProcessScanner::reconcile_with_listing(OwnerProcessEntry& entry, int fd_dir,
-                                                          bool read_every_fd,
+                                                          bool read_every_fd, bool& changed,
                                                           OwnerScanCounters& counters) {
   merged_.clear();
   auto cached = entry.fds.begin();
@@ -78,8 +80,33 @@ ProcPidStatus OwnerProcessScanner::reconcile_with_listing(OwnerProcessEntry& ent
     if (target.status == ProcPidStatus::gone) continue;  // closed while we listed
     merged_.push_back({fd, target.socket_inode});
   }
+  changed |= !std::equal(merged_.begin(), merged_.end(), entry.fds.begin(), entry.fds.end(),
+                         [](const OwnerFdSlot& a, const OwnerFdSlot& b) {
+                           return a.fd == b.fd && a.inode == b.inode;
+                         });
   entry.fds.swap(merged_);
   return ProcPidStatus::ok;
+}
+
+ProcPidStatus OwnerProcessScanner::read_fd_changes(OwnerProcessEntry& entry,
+                                                   std::span<const int32_t> check_fds,
+                                                   bool full, std::optional<uint64_t> count,
+                                                   bool& changed, OwnerScanCounters& counters) {
+  ProcPidStatus status = reader_.open_fd_dir(entry.pid, fd_dir_);
+  if (status != ProcPidStatus::ok) return status;
+  if (!full && !check_fds.empty()) {
+    status = reread_slots(entry, fd_dir_.get(), check_fds, changed, counters);
+  }
+  // Without a count, or when the count still disagrees after re-reading the suspects, only a
+  // listing says which fds came and went.
+  if (status == ProcPidStatus::ok && (full || !count || *count != entry.fds.size())) {
+    status = list_fds(entry, counters);
+    if (status == ProcPidStatus::ok && (full || !same_fd_numbers(entry.fds, listing_))) {
+      status = reconcile_with_listing(entry, fd_dir_.get(), full, changed, counters);
+    }
+  }
+  fd_dir_.reset();
+  return status;
 }
 
 OwnerScanResult OwnerProcessScanner::update(OwnerProcessEntry& entry,
@@ -95,6 +122,7 @@ OwnerScanResult OwnerProcessScanner::update(OwnerProcessEntry& entry,
   const std::optional<ProcPidStat> stat = parse_proc_pid_stat(stat_);
   if (!stat) return OwnerScanResult::gone;
 
+  // New, or refused before and now its turn in the rotation: read whole.
   bool full = entry.full_read_at == 0 || (rotation_turn && !entry.fds_readable);
   if (entry.full_read_at != 0 && stat->start_time != entry.start_time) {
     // The pid now belongs to another process: nothing cached about it is true any more.
@@ -102,73 +130,48 @@ OwnerScanResult OwnerProcessScanner::update(OwnerProcessEntry& entry,
     entry.info = Process{};
     entry.info_read = false;
     entry.fds_readable = true;
-    entry.active_at = generation;
     full = true;
   }
   entry.start_time = stat->start_time;
   const bool comm_changed = stat->comm != entry.stat_comm;
   if (comm_changed) entry.stat_comm.assign(stat->comm);
 
-  const bool count_from_size = reader_.fd_count_source() == ProcFdCountSource::dir_size &&
-                               dir_status == ProcPidStatus::ok;
-  const bool count_differs = count_from_size && dir_size != entry.fds.size();
-  const bool must_list = !count_from_size;  // the listing is our only count
-  bool fds_touched = false;
-  uint64_t fd_count = count_from_size ? dir_size : entry.fds.size();
-
-  // A process whose fds we were refused is tried again only on a full read (its turn in the
-  // rotation, pid reuse): every attempt in between would fail the same way.
-  const bool may_read = entry.fds_readable || full;
-  if (may_read && (full || !check_fds.empty() || count_differs || must_list)) {
-    const ProcPidStatus open_status = reader_.open_fd_dir(entry.pid, fd_dir_);
-    if (open_status == ProcPidStatus::gone) return OwnerScanResult::gone;
-    ProcPidStatus status = open_status;
-    if (status == ProcPidStatus::ok) {
-      entry.fds_readable = true;
-      const size_t fds_before = entry.fds.size();
-      const uint64_t reads_before = counters.fds_read;
-      if (!full && !check_fds.empty()) {
-        status = reread_slots(entry, fd_dir_.get(), check_fds, counters);
-      }
-      // Without a count, or when the count still disagrees after re-reading the suspects,
-      // only a listing says which fds came and went.
-      const bool list = full || must_list || (count_from_size && dir_size != entry.fds.size());
-      if (status == ProcPidStatus::ok && list) {
-        status = list_fds(entry, counters);
-        fd_count = listing_.size();
-        if (status == ProcPidStatus::ok && (full || !same_fd_numbers(entry.fds, listing_))) {
-          status = reconcile_with_listing(entry, fd_dir_.get(), full, counters);
-        }
-      }
-      fds_touched = counters.fds_read != reads_before || entry.fds.size() != fds_before;
-      if (status == ProcPidStatus::ok && full) ++counters.full_reads;
-    }
-    if (full) entry.full_read_at = generation;  // even if refused: tried, not new any more
-    fd_dir_.reset();
+  std::optional<uint64_t> count;  // none: the listing is the only count
+  if (reader_.fd_count_source() == ProcFdCountSource::dir_size &&
+      dir_status == ProcPidStatus::ok) {
+    count = dir_size;
+  }
+  bool changed = false;
+  // Refused fds are only tried again on a full read: in between they would fail the same way.
+  if ((entry.fds_readable || full) &&
+      (full || !check_fds.empty() || !count || *count != entry.fds.size())) {
+    entry.fds_readable = true;
+    const uint64_t reads_before = counters.fds_read;
+    const ProcPidStatus status = read_fd_changes(entry, check_fds, full, count, changed,
+                                                 counters);
     if (status == ProcPidStatus::gone) return OwnerScanResult::gone;
     if (status == ProcPidStatus::unreadable) mark_unreadable(entry);
-    if (fds_touched) {
-      ++counters.processes_scanned;
-      entry.active_at = generation;
+    if (full) {
+      entry.full_read_at = generation;  // even if refused: tried, not new any more
+      if (status == ProcPidStatus::ok) ++counters.full_reads;
     }
+    if (counters.fds_read != reads_before) ++counters.processes_scanned;
+    if (!count || status == ProcPidStatus::ok) count = entry.fds.size();
   }
+  if (changed) entry.active_at = generation;
   // Command line, uid and limits change rarely (exec, setuid after fork, prlimit): read them
-  // again whenever the process shows activity, and on its turn in the rotation.
-  if (full || rotation_turn || comm_changed || fds_touched || !entry.info_read) {
+  // again when the fd table changes, and on the process's turn in the rotation.
+  if (full || rotation_turn || comm_changed || changed || !entry.info_read) {
     if (read_info(entry) == ProcPidStatus::gone) return OwnerScanResult::gone;
   }
-  entry.info.fd_count = static_cast<uint32_t>(std::min<uint64_t>(fd_count, UINT32_MAX));
+  entry.info.fd_count = static_cast<uint32_t>(std::min<uint64_t>(count.value_or(0), UINT32_MAX));
   return OwnerScanResult::kept;
 }
 
 OwnerScanResult OwnerProcessScanner::read_all_fds(OwnerProcessEntry& entry, uint64_t generation,
                                                   OwnerScanCounters& counters) {
-  ProcPidStatus status = reader_.open_fd_dir(entry.pid, fd_dir_);
-  if (status == ProcPidStatus::ok) status = list_fds(entry, counters);
-  if (status == ProcPidStatus::ok) {
-    status = reconcile_with_listing(entry, fd_dir_.get(), true, counters);
-  }
-  fd_dir_.reset();
+  bool changed = false;
+  const ProcPidStatus status = read_fd_changes(entry, {}, true, std::nullopt, changed, counters);
   if (status == ProcPidStatus::gone) return OwnerScanResult::gone;
   if (status == ProcPidStatus::unreadable) {
     mark_unreadable(entry);
@@ -177,7 +180,8 @@ OwnerScanResult OwnerProcessScanner::read_all_fds(OwnerProcessEntry& entry, uint
   ++counters.processes_scanned;
   ++counters.full_reads;
   entry.full_read_at = generation;
-  entry.info.fd_count = static_cast<uint32_t>(std::min<size_t>(listing_.size(), UINT32_MAX));
+  if (changed) entry.active_at = generation;
+  entry.info.fd_count = static_cast<uint32_t>(std::min<size_t>(entry.fds.size(), UINT32_MAX));
   if (read_info(entry) == ProcPidStatus::gone) return OwnerScanResult::gone;
   return OwnerScanResult::kept;
 }

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -35,7 +36,7 @@ struct OwnerProcessEntry {
 
 struct OwnerScanCounters {
   uint64_t processes_scanned = 0;  // processes whose fd table was re-read, wholly or partly
-  uint64_t full_reads = 0;         // processes whose every fd was re-read
+  uint64_t full_reads = 0;         // processes read whole (new, pid reused, searched)
   uint64_t fds_read = 0;           // readlink() calls
   uint64_t fd_listings = 0;        // listings of a /proc/PID/fd directory
 };
@@ -64,13 +65,20 @@ class OwnerProcessScanner {
   ProcPidStatus read_info(OwnerProcessEntry& entry);
   // Lists the open fd_dir_ into listing_.
   ProcPidStatus list_fds(const OwnerProcessEntry& entry, OwnerScanCounters& counters);
+  // Opens PID/fd and brings `entry.fds` up to date: re-reads `check_fds`, then lists the
+  // directory when `full`, when there is no `count`, or when the count still disagrees.
+  // Sets `changed` when the table changed.
+  ProcPidStatus read_fd_changes(OwnerProcessEntry& entry, std::span<const int32_t> check_fds,
+                                bool full, std::optional<uint64_t> count, bool& changed,
+                                OwnerScanCounters& counters);
   // Re-reads the fds in `fds_to_read` (ascending) and drops the ones that were closed.
   ProcPidStatus reread_slots(OwnerProcessEntry& entry, int fd_dir,
-                             std::span<const int32_t> fds_to_read, OwnerScanCounters& counters);
+                             std::span<const int32_t> fds_to_read, bool& changed,
+                             OwnerScanCounters& counters);
   // Makes the cached table match `listing_` (ascending fd numbers): new fds are read, closed
   // ones dropped, and with `read_every_fd` the kept ones are read again too.
   ProcPidStatus reconcile_with_listing(OwnerProcessEntry& entry, int fd_dir, bool read_every_fd,
-                                       OwnerScanCounters& counters);
+                                       bool& changed, OwnerScanCounters& counters);
   void mark_unreadable(OwnerProcessEntry& entry);
 
   ProcPidReader& reader_;

@@ -71,10 +71,17 @@ TEST(OwnerMap, DescribesTheOwningProcesses) {
   proc.set_link(42, 7, "anon_inode:[eventpoll]");
   proc.add_process(43);  // owns no live socket: not listed
   proc.set_socket(43, 3, 9999);
+  ProcPidFakeTree::ProcessFiles odd;
+  odd.cmdline = std::string("\0-x\0", 4);  // an empty argv[0]
+  proc.add_process(44, odd);
+  proc.set_socket(44, 3, 5001);
   OwnerMap map(proc.root(), signals_only());
-  refresh(map, {5000});
+  refresh(map, {5000, 5001});
 
-  ASSERT_EQ(map.processes().size(), 1u);
+  ASSERT_EQ(map.processes().size(), 2u);
+  EXPECT_EQ(map.processes()[1].argv0, "");
+  EXPECT_THAT(map.processes()[1].cmdline, ElementsAre("", "-x"));
+  EXPECT_EQ(map.processes()[1].nofile_soft, 1024u);
   const Process& process = map.processes()[0];
   EXPECT_EQ(process.pid, 42);
   EXPECT_EQ(process.uid, 33u);  // the effective uid, not the real one
