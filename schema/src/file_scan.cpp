@@ -173,24 +173,6 @@ struct Scanner {
 
   // Drops deltas whose base is missing and charges them to the damage before them.
   void drop_orphan_deltas() {
-    std::vector<SnapshotEntry> kept;
-    kept.reserve(scan.entries.size());
-    uint64_t previous_seq = 0;
-    bool have_previous = false;
-    for (const auto& e : scan.entries) {
-      bool ok = e.is_key || (have_previous && e.seq == previous_seq + 1);
-      if (ok) {
-        kept.push_back(e);
-        previous_seq = e.seq;
-        have_previous = true;
-        continue;
-      }
-      DamagedRegion* region = nullptr;
-      for (auto& d : scan.damage)
-        if (d.offset < e.offset) region = &d;
-      if (region) ++region->snapshots_lost;
-      else scan.damage.push_back({file.path(), e.offset, 0, 1, "delta without its base"});
-    }
     // Records lost inside a damaged region show as sequence numbers skipped across it.
     for (auto& d : scan.damage) {
       uint64_t before = 0, after = 0;
@@ -201,7 +183,26 @@ struct Scanner {
       if (before && after > before + 1) d.snapshots_lost += after - before - 1;
       else if (!after && d.length > 0) d.snapshots_lost += 1;  // a cut-off last record
     }
-    scan.entries = std::move(kept);
+    // In place: a day-long file has 86,400 entries, not worth a second copy.
+    size_t write = 0;
+    uint64_t previous_seq = 0;
+    bool have_previous = false;
+    for (size_t read = 0; read < scan.entries.size(); ++read) {
+      const SnapshotEntry e = scan.entries[read];
+      bool ok = e.is_key || (have_previous && e.seq == previous_seq + 1);
+      if (ok) {
+        scan.entries[write++] = e;
+        previous_seq = e.seq;
+        have_previous = true;
+        continue;
+      }
+      DamagedRegion* region = nullptr;
+      for (auto& d : scan.damage)
+        if (d.offset < e.offset) region = &d;
+      if (region) ++region->snapshots_lost;
+      else scan.damage.push_back({file.path(), e.offset, 0, 1, "delta without its base"});
+    }
+    scan.entries.resize(write);
   }
 };
 

@@ -40,7 +40,10 @@ std::optional<uint64_t> find_last_index(const FileBytes& file) {
 bool scan_by_index(const FileBytes& file, RecordDecoder& decoder, FileScan& scan) {
   auto last = find_last_index(file);
   if (!last) return false;
-  std::vector<std::vector<SnapshotEntry>> chunks;  // newest first
+  // Index records are read newest first; their entries go into one flat vector and are put
+  // in time order at the end (a day is ~700 records: no per-record allocations).
+  std::vector<SnapshotEntry> flat;
+  std::vector<std::pair<size_t, size_t>> chunks;  // (start in flat, count), newest first
   std::vector<uint8_t> scratch;
   uint64_t offset = *last;
   for (;;) {
@@ -52,13 +55,15 @@ bool scan_by_index(const FileBytes& file, RecordDecoder& decoder, FileScan& scan
       capnp::FlatArrayMessageReader reader(*words, RecordDecoder::options_for(words->size()));
       auto index = reader.getRoot<wire::TimeIndex>();
       previous = index.getPreviousIndexOffset();
-      auto& chunk = chunks.emplace_back();
+      auto entries = index.getEntries();
+      if (flat.empty()) flat.reserve(entries.size() * (file.size() / (offset - previous + 1) + 2));
+      chunks.emplace_back(flat.size(), entries.size());
       uint64_t floor = previous;
-      for (auto e : index.getEntries()) {
+      for (auto e : entries) {
         // Entries must lie between the previous index record and this one, in order.
         if (e.getOffset() <= floor || e.getOffset() >= offset) return false;
         floor = e.getOffset();
-        chunk.push_back({0, e.getOffset(), e.getSeq(), e.getWallNs(), e.getIsKey(), e.getSockets()});
+        flat.push_back({0, e.getOffset(), e.getSeq(), e.getWallNs(), e.getIsKey(), e.getSockets()});
       }
     } catch (const kj::Exception&) {
       return false;
@@ -68,8 +73,9 @@ bool scan_by_index(const FileBytes& file, RecordDecoder& decoder, FileScan& scan
     offset = previous;
   }
   scan.entries.clear();
+  scan.entries.reserve(flat.size() + 1024);
   for (auto it = chunks.rbegin(); it != chunks.rend(); ++it)
-    scan.entries.insert(scan.entries.end(), it->begin(), it->end());
+    scan.entries.insert(scan.entries.end(), flat.begin() + it->first, flat.begin() + it->first + it->second);
   scan.last_index_offset = *last;
 
   // Frames written after the last index record: walk their headers.

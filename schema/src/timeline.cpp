@@ -150,11 +150,12 @@ Result<Timeline> Timeline::open(const std::vector<std::string>& paths, ScanMode 
     info.format_version = o.scan.format_version;
     info.header = o.scan.header;
     info.snapshots = o.scan.entries.size();
-    for (auto e : o.scan.entries) {
+    for (auto& e : o.scan.entries) {
       e.file = index;
       info.sockets_stored += e.sockets;
-      s->entries.push_back(e);
     }
+    if (s->entries.empty()) s->entries = std::move(o.scan.entries);
+    else s->entries.insert(s->entries.end(), o.scan.entries.begin(), o.scan.entries.end());
     s->damage.insert(s->damage.end(), o.scan.damage.begin(), o.scan.damage.end());
     s->infos.push_back(std::move(info));
     s->files.push_back(std::move(o.bytes));
