@@ -42,24 +42,35 @@ int main(int argc, char** argv) {
   CLI::App app{"netsnap-record: record every socket of this host (what netstat -tuwxanpeo and "
                "ss -tuaxpeio show) plus the kernel's TCP counters into a compressed recording.\n"
                "Example: netsnap-record -c 5 -o /var/lib/netsnap/host.netsnap\n"
+               "Signals: SIGINT/SIGTERM finish the snapshot in progress, close the file and exit 0 "
+               "(a second one exits at once); SIGHUP reopens the output path (logrotate).\n"
                "Exit status: 0 done or stopped by SIGINT/SIGTERM, 1 failed while recording, "
                "2 bad arguments or setup (nothing recorded)."};
-  app.add_option("-o,--output", o.output, "Recording file, e.g. -o host.netsnap (appends if it exists)")->required();
-  app.add_option("-c,--interval", o.interval_s, "Seconds between snapshots, >= 0.1, e.g. -c 0.5 (default 1)");
-  app.add_option("-n,--count", o.count, "Stop after N snapshots, e.g. -n 10");
-  app.add_option("--duration", duration, "Stop after this long, e.g. --duration 90s, 10m, 2h");
-  app.add_flag("-t,--tcp", o.tcp, "TCP sockets (default: all of -t -u -w -x)");
-  app.add_flag("-u,--udp", o.udp, "UDP sockets");
-  app.add_flag("-w,--raw", o.raw, "RAW sockets");
-  app.add_flag("-x,--unix", o.unix_, "UNIX sockets");
+  // -o is checked by check_record_options rather than marked required: CLI11 reports a
+  // missing required option before an unknown one, and "--bogus" must be named as the problem.
+  app.add_option("-o,--output", o.output, "Recording file (required), e.g. -o /var/lib/netsnap/host.netsnap; appends when it is already a recording of this host");
+  app.add_option("-c,--interval", o.interval_s, "Seconds between snapshots, fractional allowed, >= 0.1 (default 1), e.g. -c 0.5");
+  app.add_option("-n,--count", o.count, "Stop after N snapshots (N >= 1), e.g. -n 10")
+      ->check([](const std::string& text) -> std::string {
+        // CLI11 2.1 would read "-1" as 2^64-1 (strtoull): only plain digits, and not 0.
+        if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos ||
+            text.find_first_not_of('0') == std::string::npos)
+          return "'" + text + "' is not a whole number of snapshots >= 1";
+        return {};
+      });
+  app.add_option("--duration", duration, "Stop after this long (ms, s, m, h, d; combinable), e.g. --duration 90s, 10m, 2h, 1h30m");
+  app.add_flag("-t,--tcp", o.tcp, "TCP sockets; -t -u -w -x combine, none given means all four, e.g. -t -u for tcp and udp only");
+  app.add_flag("-u,--udp", o.udp, "UDP sockets (UDP-Lite included), e.g. -u");
+  app.add_flag("-w,--raw", o.raw, "RAW sockets, e.g. -w");
+  app.add_flag("-x,--unix", o.unix_, "UNIX sockets, e.g. -x");
   bool no_owners = false, no_tcp_info = false;
-  app.add_flag("--no-owners", no_owners, "Do not record owning processes (cheaper; netstat -p needs them)");
-  app.add_flag("--no-tcp-info", no_tcp_info, "Do not record tcp_info (rtt, cwnd, retransmits...)");
-  app.add_option("--source", o.source, "netlink (default; falls back to proc) or proc, e.g. --source proc");
-  app.add_option("--netns", o.netns, "Record another network namespace: NAME (ip netns) or a path, e.g. --netns /proc/1234/ns/net");
-  app.add_option("--key-interval", o.key_interval, "A full snapshot every N snapshots (default 600): bounds what one damaged record loses");
-  app.add_flag("-q,--quiet", o.quiet, "No status line and no summary");
-  app.add_flag("--force", o.force, "Start the recording over instead of appending to it");
+  app.add_flag("--no-owners", no_owners, "Do not record owning processes (cheaper; netstat -p needs them), e.g. --no-owners");
+  app.add_flag("--no-tcp-info", no_tcp_info, "Do not record tcp_info (rtt, cwnd, retransmits...), e.g. --no-tcp-info");
+  app.add_option("--source", o.source, "netlink (default; falls back to /proc when netlink is unavailable) or proc, e.g. --source proc");
+  app.add_option("--netns", o.netns, "Record another network namespace: a NAME in /var/run/netns or a path, e.g. --netns blue or --netns /proc/1234/ns/net");
+  app.add_option("--key-interval", o.key_interval, "A full snapshot every N snapshots (default 600): bounds what one damaged record loses, e.g. --key-interval 60");
+  app.add_flag("-q,--quiet", o.quiet, "No status line at start and no summary at exit (warnings still go to stderr), e.g. -q");
+  app.add_flag("--force", o.force, "Start an existing recording over instead of appending to it (a file that is not a recording is never overwritten), e.g. --force");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -98,6 +109,9 @@ int main(int argc, char** argv) {
   if (!writer) return usage_error(writer.error().message);
   if (!header.owners_complete && o.owners)
     std::cerr << "netsnap-record: not running as root: owners of other users' sockets will be missing\n";
+  if (checked->capture.requested_source == CaptureSource::netlink && sampler.source() == CaptureSource::proc)
+    std::cerr << "netsnap-record: netlink sock_diag is unavailable here; reading /proc/net instead "
+                 "(slower, no tcp_info or socket cookies)\n";
   if (!o.quiet)
     std::cerr << "netsnap-record: recording " << protocols(checked->capture) << " sockets"
               << (o.netns.empty() ? "" : " of namespace " + o.netns) << " via "
@@ -107,7 +121,10 @@ int main(int argc, char** argv) {
 
   auto report = run_sampling_loop(sampler, *writer, signals, limits);
   Status closed = writer->close();
-  if (!report) return usage_error(report.error().message), EXIT_FAILED;
+  if (!report) {
+    std::cerr << "netsnap-record: " << report.error().message << "\n";
+    return EXIT_FAILED;
+  }
   if (!o.quiet) {
     double mean_ms = report->snapshots ? report->capture_ns_total / 1e6 / report->snapshots : 0;
     std::fprintf(stderr,

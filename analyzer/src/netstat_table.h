@@ -23,12 +23,14 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "netsnap/model.h"
 #include "netstat_options.h"
 #include "service_names.h"
+#include "socket_owner.h"
 
 namespace netsnap {
 
@@ -36,7 +38,8 @@ namespace netsnap {
 // Snapshot::users_added up to the snapshot shown).
 using UidNames = std::unordered_map<uint32_t, std::string>;
 
-// Adds (or updates) names from a recording's user list.
+// Adds (or updates) names from a recording's user list. An empty name means "looked up on the
+// recorded host, no such user": netstat prints the number then, and so does the table.
 void add_uid_names(UidNames& names, const std::vector<UserName>& users);
 
 // What the recorded host knew that netstat would have looked up there.
@@ -46,6 +49,52 @@ struct NetstatLookups {
   // sysconf(_SC_CLK_TCK) of the recorded host (FileHeader::clock_ticks_per_second): netstat
   // reads timers from /proc in these ticks, so -o seconds are rounded down to whole ticks.
   uint32_t clock_ticks_per_second = 100;
+};
+
+// The two sections of netstat's output.
+enum class NetstatSection : uint8_t { inet, unix_sockets };
+
+// The Proto column: "tcp", "tcp6", "udp", "udp6", "udpl", "udpl6", "raw", "raw6", or "unix";
+// empty for a socket netstat has no section for.
+std::string_view netstat_proto_name(const Socket& socket);
+
+// The sockets of `section` that netstat would print with `options` (their kind selected, and
+// -l/-a), in the table's order, as pointers into `snapshot`. `rows` is cleared first and may be
+// reused across snapshots.
+void collect_netstat_rows(const Snapshot& snapshot, const NetstatOptions& options,
+                          NetstatSection section, std::vector<const Socket*>& rows);
+
+// Renders single rows and section headings, for views that choose their own rows (filters,
+// diff). Keeps references to `options` and `lookups`, and pointers into `snapshot`'s process
+// table (used by -p): all three must outlive it.
+class NetstatRowFormatter {
+ public:
+  NetstatRowFormatter(const Snapshot& snapshot, const NetstatOptions& options,
+                      const NetstatLookups& lookups);
+
+  // Which sections these flags print.
+  const NetstatSections& sections() const { return sections_; }
+  // The section's title and column header lines.
+  void append_heading(NetstatSection section, std::string& out) const;
+  // One row, newline included.
+  void append_row(const Socket& socket, std::string& out);
+
+ private:
+  void append_inet_row(const Socket& socket, std::string& out);
+  void append_unix_row(const Socket& socket, std::string& out);
+  void append_address(std::string& text, const Endpoint& endpoint, uint8_t family, uint16_t port,
+                      ServiceProtocol names) const;
+  void append_inet_tail(const Socket& socket, std::string& out);
+  void append_timer(const Socket& socket, std::string& out) const;
+  void append_program(const Socket& socket, std::string& out);
+  const std::string* user_name(uint32_t uid) const;
+
+  const NetstatOptions& options_;
+  const NetstatSections sections_;
+  const NetstatLookups& lookups_;
+  ProcessIndex processes_;
+  // Reused per row, so that a table of any size costs a handful of allocations.
+  std::string local_text_, remote_text_, scratch_;
 };
 
 // Appends netstat's output for `snapshot` to `out` (which the caller may reuse across

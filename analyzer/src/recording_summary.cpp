@@ -70,9 +70,34 @@ void decode_all(Timeline& timeline, RecordingSummary& summary) {
   summary.snapshots = decoded;
 }
 
+std::vector<DamagedRegion> merge_follow_on_damage(const std::vector<DamagedRegion>& damage) {
+  // The reader reports each delta that became unreadable because its base was damaged as a
+  // region of its own, with this reason (schema/src/timeline.cpp). They belong to the damage
+  // before them in the same file: one region, one line, with every snapshot it cost.
+  static constexpr std::string_view follow_on = "base snapshot damaged";
+  std::vector<DamagedRegion> merged;
+  for (const DamagedRegion& d : damage) {
+    DamagedRegion* cause = nullptr;
+    if (d.reason == follow_on) {
+      for (DamagedRegion& candidate : merged) {
+        if (candidate.file == d.file && candidate.offset < d.offset &&
+            (cause == nullptr || candidate.offset > cause->offset)) {
+          cause = &candidate;
+        }
+      }
+    }
+    if (cause != nullptr) {
+      cause->snapshots_lost += d.snapshots_lost;
+    } else {
+      merged.push_back(d);
+    }
+  }
+  return merged;
+}
+
 std::string render_damage_lines(const std::vector<DamagedRegion>& damage) {
   std::string out;
-  for (const auto& d : damage) {
+  for (const auto& d : merge_follow_on_damage(damage)) {
     char buf[160];
     std::snprintf(buf, sizeof buf, ": damaged at offset %" PRIu64 " (%" PRIu64 " bytes, %" PRIu64
                   " snapshots lost): ", d.offset, d.length, d.snapshots_lost);

@@ -36,7 +36,12 @@ void decode_all(Timeline& timeline, RecordingSummary& summary);
 std::string render_info(const Timeline& timeline, const RecordingSummary& summary,
                         const RecordingTimeZone& zone);
 
-// One line per damaged region: "FILE: damaged at offset N (L bytes, K snapshots lost): why".
+// Folds the reader's "base snapshot damaged" reports (deltas lost with the record they build
+// on) into the damaged region before them in the same file.
+std::vector<DamagedRegion> merge_follow_on_damage(const std::vector<DamagedRegion>& damage);
+
+// One line per damaged region: "FILE: damaged at offset N (L bytes, K snapshots lost): why",
+// after merge_follow_on_damage.
 std::string render_damage_lines(const std::vector<DamagedRegion>& damage);
 
 }  // namespace netsnap::analysis

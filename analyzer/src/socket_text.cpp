@@ -57,6 +57,12 @@ std::string_view tcp_state_name(uint8_t state) {
   }
 }
 
+std::string_view udp_state_name(uint8_t state) {
+  if (state == tcp_state::established) return "ESTABLISHED";
+  if (state == tcp_state::close) return "";
+  return "UNKNOWN";
+}
+
 std::string_view unix_type_name(uint8_t unix_type) {
   switch (unix_type) {
     case 1: return "STREAM";

@@ -29,6 +29,10 @@ void append_numeric_address(std::string& out, const Endpoint& endpoint, uint8_t 
 // (TCP_NEW_SYN_RECV, which /proc reports as SYN_RECV) is "SYN_RECV". Unknown: "UNKNOWN".
 std::string_view tcp_state_name(uint8_t state);
 
+// A UDP (or UDP-Lite) socket's State column: "ESTABLISHED" when connected, blank when not
+// (TCP_CLOSE), "UNKNOWN" otherwise.
+std::string_view udp_state_name(uint8_t state);
+
 // UNIX socket type ("STREAM", "DGRAM", "RAW", "RDM", "SEQPACKET", else "UNKNOWN").
 std::string_view unix_type_name(uint8_t unix_type);
 

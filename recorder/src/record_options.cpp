@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <regex>
 
@@ -28,10 +29,21 @@ Result<int64_t> parse_record_duration(const std::string& text) {
   return static_cast<int64_t>(std::llround(total * 1e9));
 }
 
+namespace {
+
+// The interval as the user would have written it ("0.05", not std::to_string's "0.050000").
+std::string seconds_text(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", seconds);
+  return text;
+}
+
+}  // namespace
+
 Result<CheckedOptions> check_record_options(const RecordOptions& o) {
   CheckedOptions out;
   if (!(o.interval_s >= 0.1) || !std::isfinite(o.interval_s))
-    return Error{"--interval " + std::to_string(o.interval_s) + ": must be at least 0.1 seconds"};
+    return Error{"--interval " + seconds_text(o.interval_s) + ": must be at least 0.1 seconds"};
   if (o.source != "netlink" && o.source != "proc")
     return Error{"--source '" + o.source + "': expected netlink or proc"};
   bool any = o.tcp || o.udp || o.raw || o.unix_;
@@ -56,7 +68,7 @@ Result<CheckedOptions> check_record_options(const RecordOptions& o) {
     ::close(fd);
   }
 
-  if (o.output.empty()) return Error{"--output: a path is required"};
+  if (o.output.empty()) return Error{"--output: a recording path is required, e.g. -o host.netsnap"};
   std::string dir = ".";
   if (auto slash = o.output.rfind('/'); slash != std::string::npos)
     dir = slash == 0 ? "/" : o.output.substr(0, slash);

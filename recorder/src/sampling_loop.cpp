@@ -1,5 +1,7 @@
 #include "sampling_loop.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <iostream>
 
 #include "tick_schedule.h"
@@ -10,18 +12,24 @@ Result<LoopReport> run_sampling_loop(SnapshotSampler& sampler, RecordingWriter& 
                                      SignalWatcher& signals, const LoopLimits& limits) {
   LoopReport report;
   const int64_t start = monotonic_ns();
+  // --duration ends the run at start + duration, not at the first tick after it: with
+  // "-c 60 --duration 90s" the recorder stops at 90 s, not at 120 s.
+  const int64_t end = limits.duration_ns > 0 ? start + limits.duration_ns : INT64_MAX;
   TickSchedule ticks(start, limits.interval_ns);
   int64_t deadline = ticks.first();
   std::string last_error;
   Snapshot snapshot;
-  while (!signals.stop_requested()) {
-    signals.sleep_until(deadline);
+  for (;;) {
+    signals.sleep_until(std::min(deadline, end));
     if (signals.stop_requested()) break;
     if (signals.take_reopen_request()) {
       if (Status st = writer.reopen(); !st) return st.error();
     }
+    if (deadline >= end) {  // no tick left inside the duration: wait for its end, then stop
+      if (monotonic_ns() >= end) break;
+      continue;             // woken early by SIGHUP
+    }
     if (monotonic_ns() < deadline) continue;  // woken early by SIGHUP
-    if (limits.duration_ns > 0 && deadline - start >= limits.duration_ns) break;
 
     sampler.sample(snapshot);
     report.capture_ns_total += snapshot.capture_ns;

@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <iterator>
 #include <string_view>
 #include <utility>
@@ -12,14 +13,13 @@
 
 namespace netsnap {
 
-namespace {
-
 // One (family, protocol) pair: one netlink dump or one /proc/net file.
 struct InetTable {
   uint8_t family;
   Protocol protocol;
   std::string_view proc_name;     // file under <proc_root>/net/
   std::string_view netlink_name;  // CaptureError source for the dump
+  bool optional = false;          // a kernel without it has no /proc file either: not an error
 };
 
 constexpr InetTable kInetTables[] = {
@@ -27,11 +27,17 @@ constexpr InetTable kInetTables[] = {
     {AF_INET6, Protocol::tcp, "tcp6", "netlink tcp6"},
     {AF_INET, Protocol::udp, "udp", "netlink udp"},
     {AF_INET6, Protocol::udp, "udp6", "netlink udp6"},
+    // UDP-Lite (netstat -U) goes with UDP; it is deprecated and may be compiled out.
+    {AF_INET, Protocol::udplite, "udplite", "netlink udplite", true},
+    {AF_INET6, Protocol::udplite, "udplite6", "netlink udplite6", true},
     {AF_INET, Protocol::raw, "raw", "netlink raw"},
     {AF_INET6, Protocol::raw, "raw6", "netlink raw6"},
 };
+
+namespace {
+
 constexpr std::string_view kNetlinkUnixName = "netlink unix";
-// Bit of proc_only_tables_ for UNIX; bits 0..5 are kInetTables' indices.
+// Bit of proc_only_tables_ for UNIX; the bits below it are kInetTables' indices.
 constexpr uint32_t kUnixTableBit = 1U << std::size(kInetTables);
 
 uint32_t resolve_ticks_per_second(uint32_t configured) {
@@ -64,7 +70,8 @@ SocketCapture::SocketCapture(SocketCaptureOptions options)
 bool SocketCapture::wants(Protocol protocol) const {
   switch (protocol) {
     case Protocol::tcp: return options_.tcp;
-    case Protocol::udp: return options_.udp;
+    case Protocol::udp:
+    case Protocol::udplite: return options_.udp;
     case Protocol::raw: return options_.raw;
     case Protocol::unix_: return options_.unix_;
     default: return false;
@@ -104,7 +111,7 @@ void SocketCapture::capture_netlink(std::vector<Socket>& out, std::vector<Captur
     const InetTable& table = kInetTables[index];
     if (!wants(table.protocol)) continue;
     if (proc_only_tables_ & (1U << index)) {
-      read_proc_inet(table.family, table.protocol, table.proc_name, out, errors);
+      read_proc_inet(table, out, errors);
       continue;
     }
     const SockDiagRequest request{table.family, table.protocol, options_.tcp_info};
@@ -125,7 +132,7 @@ void SocketCapture::capture_netlink(std::vector<Socket>& out, std::vector<Captur
       errors.push_back({std::string(table.netlink_name),
                         dumped.error().message + "; read " + path + " instead"});
     }
-    read_proc_inet(table.family, table.protocol, table.proc_name, out, errors);
+    read_proc_inet(table, out, errors);
   }
   if (wants(Protocol::unix_)) dump_netlink_unix(out, errors);
 }
@@ -163,24 +170,28 @@ void SocketCapture::dump_netlink_unix(std::vector<Socket>& out, std::vector<Capt
 void SocketCapture::capture_proc(std::vector<Socket>& out, std::vector<CaptureError>& errors) {
   for (const InetTable& table : kInetTables) {
     if (!wants(table.protocol)) continue;
-    read_proc_inet(table.family, table.protocol, table.proc_name, out, errors);
+    read_proc_inet(table, out, errors);
   }
   if (wants(Protocol::unix_)) read_proc_unix(out, errors);
 }
 
-void SocketCapture::read_proc_inet(uint8_t family, Protocol protocol, std::string_view table,
-                                   std::vector<Socket>& out, std::vector<CaptureError>& errors) {
-  const auto contents = proc_.read(table);
+void SocketCapture::read_proc_inet(const InetTable& table, std::vector<Socket>& out,
+                                   std::vector<CaptureError>& errors) {
+  const auto contents = proc_.read(table.proc_name);
   if (!contents) {
-    // A missing raw6/udp6 file just means the kernel lacks that protocol; still say so.
-    errors.push_back({proc_.path_of(table), contents.error().message});
+    // A missing raw6/udp6 file just means the kernel lacks that protocol; still say so. A
+    // kernel without UDP-Lite is common enough not to be worth a message every snapshot.
+    const std::string path = proc_.path_of(table.proc_name);
+    if (table.optional && ::access(path.c_str(), F_OK) != 0 && errno == ENOENT) return;
+    errors.push_back({path, contents.error().message});
     return;
   }
-  const ProcNetParseStats stats =
-      parse_proc_net_inet(contents.value(), family, protocol, options_.clock_ticks_per_second, out);
+  const ProcNetParseStats stats = parse_proc_net_inet(contents.value(), table.family,
+                                                      table.protocol,
+                                                      options_.clock_ticks_per_second, out);
   if (stats.malformed != 0) {
-    errors.push_back(
-        {proc_.path_of(table), std::to_string(stats.malformed) + " malformed lines skipped"});
+    errors.push_back({proc_.path_of(table.proc_name),
+                      std::to_string(stats.malformed) + " malformed lines skipped"});
   }
 }
 

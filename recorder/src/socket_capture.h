@@ -20,6 +20,8 @@
 
 namespace netsnap {
 
+struct InetTable;  // one (family, protocol) table: a netlink dump or a /proc/net file
+
 struct SocketCaptureOptions {
   bool tcp = true, udp = true, raw = true, unix_ = true;
   bool tcp_info = true;                           // netlink only: /proc has no tcp_info
@@ -50,8 +52,8 @@ class SocketCapture {
   void capture_netlink(std::vector<Socket>& out, std::vector<CaptureError>& errors);
   void capture_proc(std::vector<Socket>& out, std::vector<CaptureError>& errors);
   void dump_netlink_unix(std::vector<Socket>& out, std::vector<CaptureError>& errors);
-  void read_proc_inet(uint8_t family, Protocol protocol, std::string_view table,
-                      std::vector<Socket>& out, std::vector<CaptureError>& errors);
+  void read_proc_inet(const InetTable& table, std::vector<Socket>& out,
+                      std::vector<CaptureError>& errors);
   // Parses /proc/net/unix into `out`; false when the file could not be read.
   bool read_proc_unix(std::vector<Socket>& out, std::vector<CaptureError>& errors);
 

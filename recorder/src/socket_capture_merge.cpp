@@ -35,7 +35,12 @@ UnixMergeStats merge_proc_unix(std::vector<Socket>& sockets, size_t unix_begin, 
       if (match != match_end) {
         // A socket a dump reported twice gets it on both copies, so deduplication may keep
         // either.
-        for (auto it = match; it != match_end; ++it) it->ref_count = row.ref_count;
+        // St is /proc's by definition (schema: "as /proc/net/unix prints it"); netlink only
+        // has sk_state, which older kernels did not map to St the same way.
+        for (auto it = match; it != match_end; ++it) {
+          it->ref_count = row.ref_count;
+          it->state = row.state;
+        }
         ++stats.ref_counts_filled;
         continue;
       }

@@ -17,7 +17,7 @@ struct UnixMergeStats {
 
 // unix_diag reports neither RefCount nor sockets without an inode (connections waiting in a
 // listener's queue, orphans). Joins `proc_rows` (parsed /proc/net/unix) to the netlink UNIX
-// sockets at sockets[unix_begin, unix_end) on inode: matches get their ref_count, rows with
+// sockets at sockets[unix_begin, unix_end) on inode: matches get their ref_count and St, rows with
 // inode 0 or no match are moved to the end of `sockets`. Reorders that range by inode and
 // leaves `proc_rows` moved-from; call sort_sockets() afterwards.
 UnixMergeStats merge_proc_unix(std::vector<Socket>& sockets, size_t unix_begin, size_t unix_end,

@@ -1,0 +1,231 @@
+#include "timeline_command.h"
+
+#include <algorithm>
+
+#include "socket_text.h"
+#include "sparkline.h"
+#include "text_escape.h"
+#include "timeline_counts.h"
+
+namespace netsnap::analysis {
+namespace {
+
+int64_t bucket_start(int64_t wall_ns, int64_t every_ns) {
+  const int64_t q = wall_ns / every_ns;
+  // Floor division, so that buckets stay aligned before 1970 as well.
+  return (wall_ns % every_ns < 0 ? q - 1 : q) * every_ns;
+}
+
+// What one replay of the range leaves besides what its visitor collected.
+struct ReplayTotals {
+  uint64_t snapshots = 0, full_recounts = 0;
+  std::vector<int64_t> peaks;  // by column id
+};
+
+// One replay of the range: calls visit(wall_ns, counter) after each snapshot's update.
+template <class Visit>
+ReplayTotals replay(Timeline& timeline, const SnapshotRange& range, TimelineGrouping& grouping,
+                    Visit&& visit) {
+  TimelineCounter counter(grouping);
+  ReplayTotals totals;
+  // The counter works from the changes alone: no copy of the previous snapshot per step.
+  Cursor cursor = timeline.cursor(range.first, CursorMode::changes_only);
+  while (cursor.next() && cursor.entry_index() <= range.last) {
+    counter.update(cursor.current(), cursor.changes());
+    ++totals.snapshots;
+    visit(cursor.current().wall_ns, counter);
+  }
+  totals.full_recounts = counter.full_recounts();
+  totals.peaks = counter.peaks();
+  return totals;
+}
+
+std::vector<FieldSpec> series_fields(const TimelineSeries& series) {
+  std::vector<FieldSpec> fields = {{"time", FieldKind::text}, {"wall_ns", FieldKind::integer}};
+  for (const std::string& column : series.columns) fields.push_back({column, FieldKind::integer});
+  return fields;
+}
+
+void fill_row(const TimelineSeries& series, const RecordingTimeZone& zone, size_t row,
+              FieldValues& values) {
+  values.set_text(0, zone.format_iso(series.times[row]));
+  values.set_integer(1, series.times[row]);
+  for (size_t c = 0; c < series.columns.size(); ++c) values.set_integer(2 + c, series.at(row, c));
+}
+
+size_t decimal_width(int64_t value) {
+  std::string text;
+  append_decimal_signed(text, value);
+  return text.size();
+}
+
+// Display width of escaped text: the escapes are ASCII; UTF-8 continuation bytes take no
+// column of their own.
+size_t display_width(const std::string& text) {
+  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+void pad_to(std::string& out, const std::string& text, size_t width, bool right) {
+  const size_t shown = display_width(text);
+  if (right && shown < width) out.append(width - shown, ' ');
+  out.append(text);
+  if (!right && shown < width) out.append(width - shown, ' ');
+}
+
+}  // namespace
+
+Result<TimelineSeries> compute_timeline(Timeline& timeline, const RecordingTimeZone& zone,
+                                        const TimelineRequest& request) {
+  auto range =
+      resolve_selection(timeline, zone, request.selection, DefaultSelection::every_snapshot);
+  if (!range) return range.error();
+  TimelineGrouping grouping(request.by);
+  TimelineSeries series;
+
+  if (grouping.is_open_ended()) {
+    // First replay: which values reach the highest counts.
+    const ReplayTotals first =
+        replay(timeline, *range, grouping, [](int64_t, const TimelineCounter&) {});
+    grouping.keep_columns(first.peaks, request.top);
+  }
+  series.columns = grouping.column_names();
+  const size_t width = series.columns.size();
+  bool open_row = false;
+  int64_t open_bucket = 0;
+  const ReplayTotals totals =
+      replay(timeline, *range, grouping, [&](int64_t wall_ns, const TimelineCounter& counter) {
+        const int64_t time = request.every_ns ? bucket_start(wall_ns, *request.every_ns) : wall_ns;
+        if (!open_row || !request.every_ns || time != open_bucket) {
+          series.times.push_back(time);
+          series.values.resize(series.values.size() + width, INT64_MIN);
+          open_row = true;
+          open_bucket = time;
+        }
+        int64_t* row = series.values.data() + series.values.size() - width;
+        for (size_t c = 0; c < width; ++c) {
+          row[c] = std::max(row[c], counter.count(static_cast<uint32_t>(c)));
+        }
+      });
+  series.snapshots = totals.snapshots;
+  series.full_recounts = totals.full_recounts;
+  return series;
+}
+
+std::string render_timeline_text(const TimelineSeries& series, const RecordingTimeZone& zone,
+                                 size_t sparkline_width) {
+  std::vector<std::string> names, times;
+  for (const std::string& column : series.columns) names.push_back(escaped(column));
+  size_t time_width = 4;  // "Time"
+  for (const int64_t time : series.times) {
+    times.push_back(zone.format(time));
+    time_width = std::max(time_width, times.back().size());
+  }
+  std::vector<size_t> widths(names.size());
+  for (size_t c = 0; c < names.size(); ++c) {
+    widths[c] = display_width(names[c]);
+    for (size_t r = 0; r < series.times.size(); ++r) {
+      widths[c] = std::max(widths[c], decimal_width(series.at(r, c)));
+    }
+  }
+  std::string out;
+  pad_to(out, "Time", time_width, false);
+  for (size_t c = 0; c < names.size(); ++c) {
+    out.push_back(' ');
+    pad_to(out, names[c], widths[c], true);
+  }
+  out.push_back('\n');
+  std::string number;
+  for (size_t r = 0; r < series.times.size(); ++r) {
+    pad_to(out, times[r], time_width, false);
+    for (size_t c = 0; c < names.size(); ++c) {
+      out.push_back(' ');
+      number.clear();
+      append_decimal_signed(number, series.at(r, c));
+      pad_to(out, number, widths[c], true);
+    }
+    out.push_back('\n');
+  }
+  if (sparkline_width == 0 || series.times.empty()) return out;
+
+  size_t name_width = 0;
+  for (const std::string& name : names) name_width = std::max(name_width, display_width(name));
+  std::vector<int64_t> column_values(series.times.size());
+  out.push_back('\n');
+  for (size_t c = 0; c < names.size(); ++c) {
+    for (size_t r = 0; r < series.times.size(); ++r) column_values[r] = series.at(r, c);
+    const auto [low, high] = std::minmax_element(column_values.begin(), column_values.end());
+    const std::string range = " " + std::to_string(*low) + ".." + std::to_string(*high);
+    // Leave room for the name and the range; never fewer than 8 characters of chart.
+    const size_t used = name_width + 1 + range.size();
+    const size_t chart = sparkline_width > used + 8 ? sparkline_width - used : 8;
+    pad_to(out, names[c], name_width, false);
+    out.push_back(' ');
+    out.append(sparkline(column_values, chart));
+    out.append(range);
+    out.push_back('\n');
+  }
+  return out;
+}
+
+std::string render_timeline_csv(const TimelineSeries& series, const RecordingTimeZone& zone) {
+  const std::vector<FieldSpec> fields = series_fields(series);
+  FieldValues values(fields.size());
+  std::string out;
+  append_csv_header(out, fields);
+  for (size_t r = 0; r < series.times.size(); ++r) {
+    fill_row(series, zone, r, values);
+    append_csv_row(out, values);
+  }
+  return out;
+}
+
+std::string render_timeline_json(const TimelineSeries& series, const RecordingTimeZone& zone,
+                                 const TimelineRequest& request) {
+  static constexpr const char* by_names[] = {"state", "proto", "local-port", "remote", "program"};
+  // The counts go in an object of their own: a column named after a program called "time"
+  // must not collide with the row's time.
+  std::vector<FieldSpec> count_fields;
+  for (const std::string& column : series.columns)
+    count_fields.push_back({column, FieldKind::integer});
+  FieldValues counts(count_fields.size());
+  std::string out = "{\"by\":\"";
+  out.append(by_names[static_cast<size_t>(request.by)]);
+  out.append("\",\"every_ns\":");
+  out.append(request.every_ns ? std::to_string(*request.every_ns) : "null");
+  out.append(",\"columns\":[");
+  for (size_t c = 0; c < series.columns.size(); ++c) {
+    if (c > 0) out.push_back(',');
+    append_json_string(out, series.columns[c]);
+  }
+  out.append("],\"rows\":[");
+  for (size_t r = 0; r < series.times.size(); ++r) {
+    out.append(r == 0 ? "\n{\"time\":" : ",\n{\"time\":");
+    append_json_string(out, zone.format_iso(series.times[r]));
+    out.append(",\"wall_ns\":");
+    out.append(std::to_string(series.times[r]));
+    out.append(",\"counts\":");
+    for (size_t c = 0; c < series.columns.size(); ++c) counts.set_integer(c, series.at(r, c));
+    append_json_object(out, count_fields, counts);
+    out.push_back('}');
+  }
+  out.append(series.times.empty() ? "]}\n" : "\n]}\n");
+  return out;
+}
+
+Status run_timeline(Timeline& timeline, const TimelineRequest& request, std::ostream& out) {
+  const RecordingTimeZone zone(timeline.header(), request.utc);
+  auto series = compute_timeline(timeline, zone, request);
+  if (!series) return series.error();
+  switch (request.format) {
+    case OutputFormat::text:
+      out << render_timeline_text(*series, zone, request.sparkline_width);
+      break;
+    case OutputFormat::csv: out << render_timeline_csv(*series, zone); break;
+    case OutputFormat::json: out << render_timeline_json(*series, zone, request); break;
+  }
+  return ok_status();
+}
+
+}  // namespace netsnap::analysis

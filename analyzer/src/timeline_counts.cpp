@@ -1,0 +1,79 @@
+#include "timeline_counts.h"
+
+#include <algorithm>
+
+namespace netsnap::analysis {
+namespace {}  // namespace
+
+void TimelineCounter::bump(uint32_t column, int64_t delta) {
+  if (column == TimelineGrouping::no_column) return;
+  if (column >= counts_.size()) {
+    counts_.resize(column + 1, 0);
+    peaks_.resize(column + 1, 0);
+  }
+  int64_t& value = counts_[column];
+  value += delta;
+  // Every update subtracts first and adds after, so a value only rises towards its final
+  // value while adding: the peak seen here is the peak of the snapshots' values.
+  if (value > peaks_[column]) peaks_[column] = value;
+}
+
+void TimelineCounter::subtract(const Socket& socket, const ProgramNames& programs) {
+  bump(grouping_.column_of(socket, programs), -1);
+  if (grouping_.recv_q_column() != TimelineGrouping::no_column &&
+      TimelineGrouping::counts_queue_bytes(socket)) {
+    bump(grouping_.recv_q_column(), -int64_t{socket.recv_q});
+    bump(grouping_.send_q_column(), -int64_t{socket.send_q});
+  }
+}
+
+void TimelineCounter::add(const Socket& socket, const ProgramNames& programs) {
+  bump(grouping_.column_of(socket, programs), 1);
+  if (grouping_.recv_q_column() != TimelineGrouping::no_column &&
+      TimelineGrouping::counts_queue_bytes(socket)) {
+    bump(grouping_.recv_q_column(), socket.recv_q);
+    bump(grouping_.send_q_column(), socket.send_q);
+  }
+}
+
+void TimelineCounter::recount(const Snapshot& snapshot) {
+  ++full_recounts_;
+  std::fill(counts_.begin(), counts_.end(), 0);
+  for (const Namespace& ns : snapshot.namespaces) {
+    for (const Socket& socket : ns.sockets) add(socket, programs_);
+  }
+}
+
+void TimelineCounter::update(const Snapshot& current, const SnapshotChanges& changes) {
+  bool recount_all = !changes.has_previous || !changes.namespaces_gone.empty();
+  if (grouping_.uses_programs()) {
+    new_programs_.rebuild(current.processes);
+    recount_all = recount_all || !(new_programs_ == programs_);
+    std::swap(programs_, new_programs_);  // programs_: current; new_programs_: previous
+  }
+  if (recount_all) {
+    recount(current);
+    return;
+  }
+  // The program names are equal in both tables here, so one table serves both sides.
+  const ProgramNames& programs = programs_;
+
+  // Subtract everything that went away or changed, then add what came or changed.
+  for (const NamespaceChanges& ns_changes : changes.namespaces) {
+    for (const Socket& socket : ns_changes.closed_sockets) subtract(socket, programs);
+    for (const Socket& socket : ns_changes.changed_before) subtract(socket, programs);
+  }
+  for (size_t n = 0; n < changes.namespaces.size() && n < current.namespaces.size(); ++n) {
+    const NamespaceChanges& ns_changes = changes.namespaces[n];
+    const Namespace& now = current.namespaces[n];
+    if (ns_changes.is_new) {
+      // A namespace new in this snapshot: every socket of it is new.
+      for (const Socket& socket : now.sockets) add(socket, programs);
+      continue;
+    }
+    for (const uint32_t index : ns_changes.opened) add(now.sockets[index], programs);
+    for (const auto& [was, is] : ns_changes.changed) add(now.sockets[is], programs);
+  }
+}
+
+}  // namespace netsnap::analysis
