@@ -98,7 +98,7 @@ size_t terminal_width() {
 std::vector<std::string> value_options_of(const CLI::App& command) {
   std::vector<std::string> names;
   for (const CLI::Option* option : command.get_options()) {
-    if (option->get_type_size_max() == 0) continue;  // a flag
+    if (option->get_items_expected_max() == 0) continue;  // a flag (--all, --utc, --help)
     for (const std::string& name : option->get_lnames()) names.push_back("--" + name);
   }
   return names;

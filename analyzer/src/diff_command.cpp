@@ -224,7 +224,11 @@ Status run_diff(Timeline& timeline, const DiffRequest& request, std::ostream& ou
   }
   const NetstatLookups lookups{&services, &users.names(), timeline.header().clock_ticks_per_second};
 
-  const SnapshotDiff diff = diff_snapshots(*from, *to);
+  const auto& files = timeline.files();
+  const auto& entries = timeline.entries();
+  const bool same_boot =
+      files[entries[from_used].file].header.boot_id == files[entries[to_used].file].header.boot_id;
+  const SnapshotDiff diff = diff_snapshots(*from, *to, same_boot);
   const DiffRows rows = select_rows(*from, *to, diff, request);
   if (request.format == OutputFormat::json) {
     out << render_json(*from, *to, rows, zone, users.names());

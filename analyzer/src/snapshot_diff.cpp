@@ -42,7 +42,7 @@ bool differs_in_state_or_queues(const Socket& before, const Socket& after) {
          before.send_q != after.send_q;
 }
 
-SnapshotDiff diff_snapshots(const Snapshot& from, const Snapshot& to) {
+SnapshotDiff diff_snapshots(const Snapshot& from, const Snapshot& to, bool same_boot) {
   const std::vector<SocketAt> before = all_sockets(from), after = all_sockets(to);
   constexpr size_t none = SIZE_MAX;
   std::vector<size_t> match_of_after(after.size(), none);
@@ -51,7 +51,7 @@ SnapshotDiff diff_snapshots(const Snapshot& from, const Snapshot& to) {
   // 1. By cookie: unique per boot, so it tells apart even sockets with equal 4-tuples (a
   //    TIME_WAIT and its successor on the same ports).
   std::unordered_map<uint64_t, size_t> by_cookie;
-  for (size_t i = 0; i < before.size(); ++i) {
+  for (size_t i = 0; same_boot && i < before.size(); ++i) {
     if (before[i].socket->cookie != 0) by_cookie.emplace(before[i].socket->cookie, i);
   }
   for (size_t i = 0; i < after.size(); ++i) {
@@ -75,7 +75,9 @@ SnapshotDiff diff_snapshots(const Snapshot& from, const Snapshot& to) {
     if (it == by_identity.end()) continue;
     for (const size_t candidate : it->second) {
       if (before_matched[candidate]) continue;
-      if (before[candidate].socket->cookie != 0 && after[i].socket->cookie != 0) continue;
+      if (same_boot && before[candidate].socket->cookie != 0 && after[i].socket->cookie != 0) {
+        continue;
+      }
       match_of_after[i] = candidate;
       before_matched[candidate] = true;
       break;

@@ -26,8 +26,10 @@ struct SnapshotDiff {
   std::vector<std::pair<SocketAt, SocketAt>> changed;
 };
 
-// Points into both snapshots: they must outlive the result.
-SnapshotDiff diff_snapshots(const Snapshot& from, const Snapshot& to);
+// Points into both snapshots: they must outlive the result. `same_boot`: both snapshots come
+// from one boot of the host (equal boot ids), so that equal cookies mean the same socket; a
+// reboot restarts the kernel's cookie counter, and then only the 4-tuple + inode count.
+SnapshotDiff diff_snapshots(const Snapshot& from, const Snapshot& to, bool same_boot = true);
 
 // State, Recv-Q or Send-Q differ: what `diff` reports as changed (timers and counters move all
 // the time and are not a change worth a row).

@@ -76,6 +76,25 @@ TEST(SnapshotDiff, DifferentCookiesAreDifferentSocketsEvenWithEqualTuples) {
   EXPECT_TRUE(diff.changed.empty());
 }
 
+TEST(SnapshotDiff, AfterARebootCookiesMeanNothing) {
+  // The kernel's cookie counter restarts at boot: cookie 7 names another socket now.
+  const Socket before =
+      with_ids(tcp("10.0.0.1", 22, "10.0.0.2", 5000, tcp_state::established), 10, 7);
+  const Socket after =
+      with_ids(tcp("10.0.0.1", 80, "10.0.0.3", 6000, tcp_state::established), 11, 7);
+  const SnapshotDiff same_boot = diff_snapshots(snapshot_of({before}), snapshot_of({after}));
+  EXPECT_EQ(same_boot.changed.size(), 0u);  // same cookie, same state: "unchanged"
+  EXPECT_EQ(same_boot.opened.size(), 0u);
+  const SnapshotDiff rebooted = diff_snapshots(snapshot_of({before}), snapshot_of({after}), false);
+  EXPECT_EQ(rebooted.opened.size(), 1u);
+  EXPECT_EQ(rebooted.closed.size(), 1u);
+  // Without cookies the 4-tuple + inode still pair a socket that survived (a recording cannot
+  // hold one across a reboot, but a /proc capture has no cookies at all).
+  Socket kept = before;
+  kept.cookie = 99;
+  EXPECT_TRUE(diff_snapshots(snapshot_of({before}), snapshot_of({kept}), false).opened.empty());
+}
+
 TEST(SnapshotDiff, TwinsWithoutIdentityPairInOrderAndNamespacesKeepThemApart) {
   const Socket queued = netstat_test::unix_socket(1, unix_state::connecting, 0, 0, "/run/a.sock");
   Snapshot from = snapshot_of({queued, queued});

@@ -43,6 +43,10 @@ cmp -s "$work/out" "$work/want" || fail "--index -3 picked another snapshot"
 run 0 table --state LISTEN --state listening "$fixture" -al --index 0
 [ "$(grep -c 'LISTEN' "$work/out")" -eq 4 ] || fail "filters before the input: $(cat "$work/out")"
 
+# A flag of netsnap's (--all, --utc) never takes the netstat flags after it as a value.
+run 0 table "$fixture" --all --utc -tan
+[ "$(grep -c '^Snapshot at 2026-03-01 12:00:[0-5]0 UTC$' "$work/out")" -eq 6 ] || fail "--all --utc -tan"
+
 # Usage errors: exit 2, one line saying what is wrong.
 run 2 table "$fixture" --at 12:59:59
 one_line_with "--at before" "is outside the recording: the recording covers 2026-03-01 13:00:00 CET to 2026-03-01 13:00:50 CET (6 snapshots)"
