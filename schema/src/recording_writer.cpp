@@ -152,6 +152,15 @@ Result<RecordingWriter> RecordingWriter::append(const std::string& path, const F
   struct stat st {};
   if (fstat(s->fd, &st) != 0) return s->io_error("cannot stat");
   s->end = static_cast<uint64_t>(st.st_size);
+  // A torn last record (a crash mid-write, a full disk) is unreadable by any reader: cut it
+  // off so that the file does not stay damaged forever. Damage before intact frames is kept.
+  if (!scan.damage.empty()) {
+    const DamagedRegion& last = scan.damage.back();
+    if (last.offset + last.length == s->end && last.offset >= scan.end_of_valid) {
+      if (ftruncate(s->fd, static_cast<off_t>(last.offset)) != 0) return s->io_error("cannot cut torn tail");
+      s->end = last.offset;
+    }
+  }
   s->seq = scan.last_seq;
   s->last_index_offset = scan.last_index_offset;
   // Snapshots written after the last index record (a crash before close) go in our first one.

@@ -108,3 +108,23 @@ TEST(Timeline, AppendAfterACrashIndexesTheSnapshotsTheCrashedRunLeftUnindexed) {
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(t->entries().size(), 6u);
 }
+
+TEST(Timeline, AppendingAfterATornTailCutsItSoTheFileVerifiesAgain) {
+  std::string path = temp_path("torn.netsnap");
+  write_range(path, 0, 5);
+  std::filesystem::resize_file(path, std::filesystem::file_size(path) - 30);  // cut the last record
+  auto before = Timeline::open({path}, ScanMode::full);
+  ASSERT_TRUE(before.ok());
+  ASSERT_FALSE(before->damage().empty());
+  size_t kept = before->entries().size();
+  {
+    auto writer = RecordingWriter::append(path, sample_header(), WriterOptions{});
+    ASSERT_TRUE(writer.ok()) << writer.error().message;
+    ASSERT_TRUE(writer->write(sample_snapshot(5)).ok());
+    ASSERT_TRUE(writer->close().ok());
+  }
+  auto after = Timeline::open({path}, ScanMode::full);
+  ASSERT_TRUE(after.ok());
+  EXPECT_TRUE(after->damage().empty());
+  EXPECT_EQ(after->entries().size(), kept + 1);
+}

@@ -34,7 +34,8 @@ class RecordingWriter {
   static Result<RecordingWriter> create(const std::string& path, const FileHeader& header,
                                         const WriterOptions& options);
   // Continues the timeline of the recording at `path` (sequence numbers go on). Refuses a file
-  // that is not a recording, has a newer format, or was recorded on another host.
+  // that is not a recording, has a newer format, or was recorded on another host. A torn last
+  // record (unreadable: a crash mid-write) is cut off first.
   static Result<RecordingWriter> append(const std::string& path, const FileHeader& header,
                                         const WriterOptions& options);
 
@@ -45,7 +46,8 @@ class RecordingWriter {
   // Stores the snapshot; its seq is assigned here (the snapshot's own seq is ignored).
   Status write(const Snapshot& snapshot);
   // Reopens the output path (after logrotate moved the file away): continues it if it is
-  // still our recording, else starts a new one with the same header.
+  // still a recording of this host, starts a new one with the same header when the path is
+  // gone or empty, and fails (never overwriting it) when something else is there now.
   Status reopen();
   // Writes the final time index and closes the file.
   Status close();
