@@ -3,6 +3,7 @@
 //   1  damaged input: every readable snapshot was used, each damaged region reported on stderr
 //   2  usage error or unreadable input (missing file, not a recording, newer format, a time
 //      outside the recording)
+//   3  report --fail-on: a finding at or above the given severity exists
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "netstat_argument_split.h"
 #include "recording_summary.h"
 #include "recording_time_zone.h"
+#include "report_command.h"
 #include "table_command.h"
 #include "text_escape.h"
 #include "timeline_command.h"
@@ -108,6 +110,7 @@ std::vector<std::string> value_options_of(const CLI::App& command) {
 struct CommonArgs {
   std::vector<std::string> inputs;
   bool utc = false;
+  bool resolve = false;
   std::string format = "text";
   SocketFilterArgs filter;
 };
@@ -121,6 +124,12 @@ void add_common_options(CLI::App& command, CommonArgs& args,
   command.add_option("--format", args.format, "Output format")
       ->check(CLI::IsMember(formats))
       ->capture_default_str();
+}
+
+void add_resolve_option(CLI::App& command, bool& resolve) {
+  command.add_flag("--resolve", resolve,
+                   "Without -n: show host names, looked up on THIS machine (its /etc/hosts and "
+                   "DNS), as netstat does; by default addresses stay numeric");
 }
 
 void add_filter_options(CLI::App& command, SocketFilterArgs& filter) {
@@ -147,7 +156,7 @@ int main(int argc, char** argv) {
   CLI::App app{
       "netsnap-analyze: replay socket recordings made by netsnap-record.\n"
       "Exit status: 0 ok, 1 damaged input (readable snapshots still used), 2 usage "
-      "error or unreadable input."};
+      "error or unreadable input, 3 report --fail-on matched."};
   app.require_subcommand(1);
   std::vector<std::string> inputs;
   bool utc = false;
@@ -179,6 +188,7 @@ int main(int argc, char** argv) {
                    "start, -5m from the end, or epoch seconds.");
   add_common_options(*table, table_args, {"text", "csv", "json"});
   add_filter_options(*table, table_args.filter);
+  add_resolve_option(*table, table_args.resolve);
   table->add_option("--at", at, "The last snapshot at or before TIME");
   table->add_option("--index", index, "The Nth snapshot (0 is the first, -1 the last)");
   table->add_option("--from", from, "Every snapshot from TIME on (each preceded by its time)");
@@ -219,9 +229,14 @@ int main(int argc, char** argv) {
           netstat_flags_help);
   add_common_options(*diff, diff_args, {"text", "json"});
   add_filter_options(*diff, diff_args.filter);
+  add_resolve_option(*diff, diff_args.resolve);
   diff->add_option("--from", diff_from, "The earlier snapshot: the last at or before TIME")
       ->required();
   diff->add_option("--to", diff_to, "The later snapshot: the last at or before TIME")->required();
+
+  // report
+  ReportCommandOptions report_options;
+  CLI::App* report = add_report_subcommand(app, report_options);
 
   // netstat's flags come out first (netstat_argument_split.h): CLI11 cannot take "-tunap".
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -243,6 +258,7 @@ int main(int argc, char** argv) {
   }
   if (info->parsed()) return run_info(inputs, utc);
   if (verify->parsed()) return run_verify(inputs);
+  if (report->parsed()) return run_report_command(report_options, std::cout, std::cerr);
 
   if (table->parsed() || diff->parsed()) {
     const CommonArgs& common = table->parsed() ? table_args : diff_args;
@@ -253,7 +269,8 @@ int main(int argc, char** argv) {
     auto format = parse_output_format(common.format);
     if (!format) return usage_error(format.error().message);
     if (table->parsed()) {
-      TableRequest request{*netstat, selection, std::move(*filter), *format, common.utc};
+      TableRequest request{*netstat, selection, std::move(*filter), *format, common.utc,
+                           common.resolve};
       request.selection.at = at;
       request.selection.index = index;
       request.selection.from = from;
@@ -265,7 +282,8 @@ int main(int argc, char** argv) {
       if (!recording) return EXIT_USAGE;
       return finish_command(run_table(*recording, request, std::cout), *recording);
     }
-    DiffRequest request{*netstat, diff_from, diff_to, std::move(*filter), *format, common.utc};
+    DiffRequest request{*netstat, diff_from, diff_to, std::move(*filter), *format, common.utc,
+                        common.resolve};
     auto recording = open_or_report(common.inputs, ScanMode::fast);
     if (!recording) return EXIT_USAGE;
     return finish_command(run_diff(*recording, request, std::cout), *recording);

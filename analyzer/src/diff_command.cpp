@@ -222,7 +222,9 @@ Status run_diff(Timeline& timeline, const DiffRequest& request, std::ostream& ou
     users.replay_up_to(timeline, to_used);
     users.add(*to);
   }
-  const NetstatLookups lookups{&services, &users.names(), timeline.header().clock_ticks_per_second};
+  HostNames hosts;
+  const NetstatLookups lookups{&services, &users.names(), timeline.header().clock_ticks_per_second,
+                               request.resolve ? &hosts : nullptr};
 
   const auto& files = timeline.files();
   const auto& entries = timeline.entries();

@@ -36,6 +36,8 @@ struct DiffRequest {
   SocketFilter filter;
   OutputFormat format = OutputFormat::text;  // text or json
   bool utc = false;
+  // --resolve: host names from the analyst's resolver in the text format (host_names.h).
+  bool resolve = false;
 };
 
 // Fails, writing nothing, when a time does not resolve or --from is after --to.

@@ -195,6 +195,8 @@ void NetstatRowFormatter::append_address(std::string& text, const Endpoint& endp
   if (family == family_inet6 && !options_.numeric_hosts &&
       is_unspecified_address(endpoint, family)) {
     text.append("[::]");
+  } else if (std::string_view name = host_name(endpoint, family); !name.empty()) {
+    text.append(name);
   } else {
     append_numeric_address(text, endpoint, family);
   }
@@ -219,6 +221,14 @@ void NetstatRowFormatter::append_address(std::string& text, const Endpoint& endp
   // Move the kept port text right after the kept host text (strncpy + strcat + strncat).
   text.erase(host_kept, host_length - host_kept);
   text.resize(host_kept + 1 + port_kept);
+}
+
+// --resolve without -n: the resolver's name (netstat's INET_rresolve/INET6_rresolve), or empty
+// for the numeric form. The unspecified address is never looked up.
+std::string_view NetstatRowFormatter::host_name(const Endpoint& endpoint, uint8_t family) const {
+  if (options_.numeric_hosts || lookups_.hosts == nullptr) return {};
+  if (is_unspecified_address(endpoint, family)) return {};
+  return lookups_.hosts->find(endpoint, family);
 }
 
 // finish_this_one: -e user and inode, -p program, -o timer.

@@ -13,9 +13,10 @@
 //  * Namespaces: netstat shows one network namespace. A snapshot holding several is printed as
 //    one table: each group lists the sockets of every namespace, namespace by namespace.
 //  * Names: port names come from the services/protocols contents the caller passes (see
-//    service_names.h). Host addresses stay numeric even without -n (netstat would ask the
-//    resolver, which on the analyst's machine would give wrong answers); the wildcard prints as
-//    netstat prints it: "0.0.0.0" for IPv4 and, without -n, "[::]" for IPv6 ("::" with -n).
+//    service_names.h). Host addresses stay numeric even without -n unless the caller passes a
+//    HostNames (--resolve): netstat would ask the resolver, which on the analyst's machine can
+//    give wrong answers. The wildcard prints as netstat prints it: "0.0.0.0" for IPv4 and,
+//    without -n, "[::]" for IPv6 ("::" with -n).
 //  * Untrusted text: UNIX paths, program names and user names are escaped (text_escape.h), so a
 //    recorded newline or terminal escape shows as \n or \x1b instead of breaking the table. A
 //    UNIX path is printed whole (netstat stops at its first space).
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "netsnap/model.h"
+#include "host_names.h"
 #include "netstat_options.h"
 #include "service_names.h"
 #include "socket_owner.h"
@@ -49,6 +51,9 @@ struct NetstatLookups {
   // sysconf(_SC_CLK_TCK) of the recorded host (FileHeader::clock_ticks_per_second): netstat
   // reads timers from /proc in these ticks, so -o seconds are rounded down to whole ticks.
   uint32_t clock_ticks_per_second = 100;
+  // --resolve: host names from the analyst's resolver (host_names.h); null keeps addresses
+  // numeric, as they are by default.
+  HostNames* hosts = nullptr;
 };
 
 // The two sections of netstat's output.
@@ -88,6 +93,7 @@ class NetstatRowFormatter {
   void append_timer(const Socket& socket, std::string& out) const;
   void append_program(const Socket& socket, std::string& out);
   const std::string* user_name(uint32_t uid) const;
+  std::string_view host_name(const Endpoint& endpoint, uint8_t family) const;
 
   const NetstatOptions& options_;
   const NetstatSections sections_;

@@ -150,7 +150,9 @@ Status run_table(Timeline& timeline, const TableRequest& request, std::ostream& 
   bool fallback = false;
   const ServiceNames services = service_names_for(timeline.header(), fallback);
   RecordingUsers users(timeline);
-  const NetstatLookups lookups{&services, &users.names(), timeline.header().clock_ticks_per_second};
+  HostNames hosts;
+  const NetstatLookups lookups{&services, &users.names(), timeline.header().clock_ticks_per_second,
+                               request.resolve ? &hosts : nullptr};
   TableWriter writer(request, zone, lookups, out);
   const bool needs_users = shows_user_names(request);
 

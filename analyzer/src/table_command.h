@@ -28,6 +28,8 @@ struct TableRequest {
   SocketFilter filter;
   OutputFormat format = OutputFormat::text;
   bool utc = false;
+  // --resolve: host names from the analyst's resolver in the text format (host_names.h).
+  bool resolve = false;
 };
 
 // Writes the selected snapshots to `out`. Fails, writing nothing, when the selection does not

@@ -28,8 +28,12 @@ namespace {
 const std::vector<std::string> flag_sets = {
     "-tuwxan", "-tuanp", "-tuane", "-tuanW", "-tunl", "-xan", "-xlnp", "-anp", "-tuwxanpeW",
     // Names: ports from the recorded services database, users from the recorded uid map.
-    "-tuae --numeric-hosts", "-tuwxlp --numeric-hosts --numeric-users"};
+    "-tuae --numeric-hosts", "-tuwxlp --numeric-hosts --numeric-users",
+    // Host names (the table gets --resolve every time, a no-op with -n): netstat and the
+    // table both ask this machine's resolver, which knows 127.0.0.1 as localhost.
+    "-tuwa", "-tuaW", "-tuwaep"};
 constexpr size_t all_kinds = 0, with_programs = 7, wide = 3;  // indices into flag_sets
+constexpr size_t resolved = 11;                                // "-tuwa"
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -93,7 +97,8 @@ std::string run_child(const std::string& out) {
   for (size_t i = 0; i < flag_sets.size(); ++i) {
     int status = 0;
     const std::string table = command_output(
-        bin + "/netsnap-analyze table " + shell_quote(recording) + " " + flag_sets[i] + " 2>&1",
+        bin + "/netsnap-analyze table " + shell_quote(recording) + " " + flag_sets[i] +
+            " --resolve 2>&1",
         status);
     write_file(out + "/" + std::to_string(i) + ".netstat", netstat[i]);
     write_file(
@@ -225,6 +230,8 @@ TEST_F(TableFidelity, TheScenarioHasEveryRowKind) {
   EXPECT_GE(count_of(all, " @fidelity-"), 1u);
   EXPECT_GE(count_of(all, "127.0.0.1:46005"), 1u);          // v4-mapped, shown as IPv4
   EXPECT_GE(count_of(all, "fd00:1234:5678:9a:54321"), 1u);  // cut without -W
+  // Guards the --resolve comparisons: the resolver must have named some address.
+  EXPECT_GE(count_of(output(resolved, "netstat"), "localhost:"), 1u) << output(resolved, "netstat");
   if (kernel_has("udplite")) {
     EXPECT_GE(count_of(output(with_programs, "netstat"), "\nudpl "), 1u);
   }
