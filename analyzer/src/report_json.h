@@ -1,5 +1,5 @@
 // `report --format json`: the machine-readable report, schema_version 1, documented with an
-// example in REPORT.md next to this file. Stable: fields are only ever added within a
+// example in analyzer/REPORT.md. Stable: fields are only ever added within a
 // schema_version; renaming or removing one, or changing its type, bumps it.
 //
 // Conventions: times are RFC 3339 strings in the recording's zone (or UTC with --utc), with

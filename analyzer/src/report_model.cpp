@@ -84,16 +84,16 @@ Result<ReportModel> build_report_model(Timeline& timeline, const RecordingTimeZo
   const auto [first, last] = *window->entries;
   model.window_snapshots = last - first + 1;
 
-  // The detectors rank their findings (critical first) and fill the notes.
-  model.findings = detectors::run_detectors(timeline, first, last, request.thresholds, model.run);
-
   const int64_t bucket_ns =
       timeline_bucket_ns(timeline.entries()[first].wall_ns, timeline.entries()[last].wall_ns,
                          model.window_snapshots, report_series_max_points);
-  // A second replay of the window. When run_detectors accepts an extra FeedListener, hand it a
-  // StateTimelineListener instead: one replay then serves both (report_state_timeline.h).
-  model.timeline = count_states(timeline, first, last, bucket_ns);
-  // Damage met by either replay (the reader records it as it goes).
+  // The detectors rank their findings (critical first) and fill the notes; the state counts
+  // ride along the same replay.
+  StateTimelineListener states(bucket_ns);
+  model.findings =
+      detectors::run_detectors(timeline, first, last, request.thresholds, model.run, &states);
+  model.timeline = states.take();
+  // Damage met by the replay (the reader records it as it goes).
   model.summary.damage = timeline.damage();
   return model;
 }

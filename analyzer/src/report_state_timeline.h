@@ -2,10 +2,10 @@
 // at most report_series_max_points rows (each row the highest value per column within its
 // bucket, so a spike between two rows still shows).
 //
-// Built as a detectors::FeedListener so that it can ride along the detectors' own replay: the
-// replay (decoding every snapshot of a day-long recording) is most of a report's cost, and a
-// second one for the timeline alone would nearly double it. Until run_detectors accepts an
-// extra listener, count_states() drives one replay of its own through the same SnapshotFeed.
+// Built as a detectors::FeedListener so that it rides along the detectors' own replay
+// (run_detectors' `also`): the replay (decoding every snapshot of a day-long recording) is
+// most of a report's cost, and a second one for the timeline alone would nearly double it.
+// count_states() drives a replay of its own, for tests and other callers.
 // The feed hands over IPv4/IPv6 TCP sockets only, so the timeline is about TCP: the states
 // every detector reasons about.
 #pragma once

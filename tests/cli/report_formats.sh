@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `netsnap-analyze report` from the command line: every format on synthetic recordings, the
-# JSON document against its documented schema (analyzer/src/REPORT.md), bounded output on a
+# JSON document against its documented schema (analyzer/REPORT.md), bounded output on a
 # long recording, --fail-on, and bad input: damage (exit 1, report still written), usage
 # errors (exit 2, one line), a window without snapshots and a recording without owners (exit
 # 0, the report says what it could not judge).

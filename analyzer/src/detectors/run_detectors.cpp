@@ -38,6 +38,41 @@ void add_caveats(const FeedSummary& feed, const KernelCounterFeed& counters,
                             "dumps the table, so single-snapshot oddities are not findings");
 }
 
+// Hands every event to two listeners in turn: one replay serving both.
+class ListenerPair final : public FeedListener {
+ public:
+  ListenerPair(FeedListener& first, FeedListener& second) : first_(first), second_(second) {}
+  void begin_snapshot(const FeedContext& c, bool full) override {
+    first_.begin_snapshot(c, full);
+    second_.begin_snapshot(c, full);
+  }
+  void reset(const FeedContext& c) override {
+    first_.reset(c);
+    second_.reset(c);
+  }
+  void added(const FeedContext& c, uint64_t netns, const Socket& socket) override {
+    first_.added(c, netns, socket);
+    second_.added(c, netns, socket);
+  }
+  void removed(const FeedContext& c, uint64_t netns, const Socket& socket) override {
+    first_.removed(c, netns, socket);
+    second_.removed(c, netns, socket);
+  }
+  void changed(const FeedContext& c, uint64_t netns, const Socket& before,
+               const Socket& after) override {
+    first_.changed(c, netns, before, after);
+    second_.changed(c, netns, before, after);
+  }
+  void end_snapshot(const FeedContext& c) override {
+    first_.end_snapshot(c);
+    second_.end_snapshot(c);
+  }
+
+ private:
+  FeedListener& first_;
+  FeedListener& second_;
+};
+
 }  // namespace
 
 const std::vector<std::string_view>& detector_kinds() {
@@ -49,7 +84,8 @@ const std::vector<std::string_view>& detector_kinds() {
 }
 
 std::vector<Finding> run_detectors(Timeline& timeline, size_t first_entry, size_t last_entry,
-                                   const DetectorOptions& options, DetectorReport& notes) {
+                                   const DetectorOptions& options, DetectorReport& notes,
+                                   FeedListener* also) {
   notes = DetectorReport{};
   std::vector<Finding> findings;
   const size_t entries = timeline.entries().size();
@@ -62,7 +98,10 @@ std::vector<Finding> run_detectors(Timeline& timeline, size_t first_entry, size_
   KernelCounterFeed counters;
   DetectorSet detectors(options);
   const PortRange assumed{options.default_port_low, options.default_port_high};
-  const FeedSummary feed = SnapshotFeed(assumed).run(timeline, first_entry, last_entry, clock, counters, detectors);
+  ListenerPair both(detectors, also != nullptr ? *also : detectors);
+  FeedListener& listener = also != nullptr ? static_cast<FeedListener&>(both) : detectors;
+  const FeedSummary feed =
+      SnapshotFeed(assumed).run(timeline, first_entry, last_entry, clock, counters, listener);
   notes.snapshots = feed.snapshots;
   notes.full_recounts = feed.full_recounts;
   notes.socket_changes = feed.socket_changes;

@@ -32,12 +32,16 @@
 
 #include "detectors/detector_options.h"
 #include "detectors/finding.h"
+#include "detectors/snapshot_feed.h"
 #include "netsnap/recording_reader.h"
 
 namespace netsnap::analysis::detectors {
 
+// `also`, when given, receives every event of the same replay after the detectors (the report's
+// state counts ride along this way instead of paying for a second replay).
 std::vector<Finding> run_detectors(Timeline& timeline, size_t first_entry, size_t last_entry,
-                                   const DetectorOptions& options, DetectorReport& notes);
+                                   const DetectorOptions& options, DetectorReport& notes,
+                                   FeedListener* also = nullptr);
 
 // The kinds, in the order detectors run (stable names used in json output).
 const std::vector<std::string_view>& detector_kinds();
