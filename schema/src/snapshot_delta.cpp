@@ -7,7 +7,6 @@
 
 #include "socket_columns.h"
 #include "socket_fields.h"
-#include <unordered_map>
 #include "varint.h"
 #include "wire_codec.h"
 
@@ -182,6 +181,17 @@ bool fail(std::string& why, const char* what) {
   return false;
 }
 
+// Sockets a delta touches are scattered over the namespace, and a replay step is bound by those
+// cache misses rather than by instructions: loops over them ask for the socket
+// `prefetch_distance` places ahead while working on this one.
+constexpr size_t prefetch_distance = 8;
+void prefetch_socket(const std::vector<Socket>& sockets, const std::vector<uint32_t>& positions,
+                     size_t i) {
+  if (i >= positions.size()) return;
+  const char* socket = reinterpret_cast<const char*>(&sockets[positions[i]]);
+  for (size_t line = 0; line < sizeof(Socket); line += 64) __builtin_prefetch(socket + line);
+}
+
 bool read_owners(VarintReader& r, std::vector<int32_t>& owners) {
   uint64_t count;
   if (!r.next(count) || count > r.remaining()) return false;
@@ -204,7 +214,7 @@ bool read_owners(VarintReader& r, std::vector<int32_t>& owners) {
 // costs what changed, never a pass over every socket. `history`: keep the old values of closed
 // and changed sockets in `changes` (a cursor needs them; rebuilding a snapshot does not).
 bool apply_namespace(Namespace& ns, wire::NamespaceDelta::Reader in, NamespaceChanges& changes,
-                     bool history, std::string& why) {
+                     bool history, DeltaDecoder::Scratch& scratch, std::string& why) {
   std::vector<Socket>& sockets = ns.sockets;
   const size_t n = sockets.size();
   ns.inode = in.getInode();
@@ -213,8 +223,12 @@ bool apply_namespace(Namespace& ns, wire::NamespaceDelta::Reader in, NamespaceCh
   changes.closed.clear();
   changes.opened.clear();
   changes.changed.clear();
-  changes.closed_sockets.clear();
-  changes.changed_before.clear();
+  // closed_sockets and changed_before keep their elements: assigning into them reuses their
+  // strings' and owner lists' memory (they are resized below).
+  if (!history) {
+    changes.closed_sockets.clear();
+    changes.changed_before.clear();
+  }
 
   auto removed_bytes = in.getRemoved();
   VarintReader removed(removed_bytes.begin(), removed_bytes.size());
@@ -236,8 +250,10 @@ bool apply_namespace(Namespace& ns, wire::NamespaceDelta::Reader in, NamespaceCh
   uint64_t changed_count = 0;
   if (changed_bytes.size() && !changed.next(changed_count)) return fail(why, "bad changed list");
   if (changed_count > n) return fail(why, "changes more sockets than exist");
-  std::vector<uint32_t> changed_at(changed_count);
-  std::vector<uint64_t> changed_mask(changed_count);
+  std::vector<uint32_t>& changed_at = scratch.changed_at;
+  std::vector<uint64_t>& changed_mask = scratch.changed_mask;
+  changed_at.resize(changed_count);
+  changed_mask.resize(changed_count);
   uint64_t at = 0;
   size_t closed_at = 0;
   for (uint64_t i = 0; i < changed_count; ++i) {
@@ -256,8 +272,13 @@ bool apply_namespace(Namespace& ns, wire::NamespaceDelta::Reader in, NamespaceCh
     if (!changed.next(changed_mask[i])) return fail(why, "bad changed list");
     if (changed_mask[i] >> FIELD_COUNT) return fail(why, "changed field unknown to this reader");
   }
-  if (history)
-    for (uint32_t p : changed_slot) changes.changed_before.push_back(sockets[p]);
+  if (history) {
+    changes.changed_before.resize(changed_count);
+    for (size_t i = 0; i < changed_count; ++i) {
+      prefetch_socket(sockets, changed_slot, i + prefetch_distance);
+      changes.changed_before[i] = sockets[changed_slot[i]];
+    }
+  }
   // Values come field by field; visit only the sockets whose mask has the field.
   uint64_t fields_present = 0;
   for (uint64_t m : changed_mask) fields_present |= m;
@@ -276,29 +297,38 @@ bool apply_namespace(Namespace& ns, wire::NamespaceDelta::Reader in, NamespaceCh
   for (uint32_t p : changed_slot)
     if (!sockets[p].has_tcp_info) sockets[p].tcp_info = TcpInfo{};
 
-  // Swap-remove from the highest position down; track where moved survivors land.
-  std::unordered_map<uint32_t, uint32_t> moved_to;  // previous position -> current position
-  std::unordered_map<uint32_t, uint32_t> origin;    // current position -> previous position
-  if (history) changes.closed_sockets.reserve(removed_count);
-  if (history)
-    for (uint32_t p : changes.closed) changes.closed_sockets.push_back(std::move(sockets[p]));
+  // Swap-remove from the highest position down; track where moved survivors land. Only
+  // sockets of the tail [n - removed, n) ever move (each into a hole below), so both maps are
+  // arrays over the tail: tail_origin[q] is the original position of the socket now at
+  // tail_start + q, tail_moved_to[q] where the socket originally at tail_start + q ended up.
+  constexpr uint32_t unmoved = UINT32_MAX;
+  const size_t tail_start = n - removed_count;
+  scratch.tail_origin.assign(removed_count, unmoved);
+  scratch.tail_moved_to.assign(removed_count, unmoved);
+  if (history) {
+    changes.closed_sockets.resize(removed_count);
+    // The hole left behind is overwritten by the move below (or popped).
+    for (size_t i = 0; i < removed_count; ++i) {
+      prefetch_socket(sockets, changes.closed, i + prefetch_distance);
+      changes.closed_sockets[i] = std::move(sockets[changes.closed[i]]);
+    }
+  }
   for (size_t i = changes.closed.size(); i-- > 0;) {
-    uint32_t p = changes.closed[i];
-    uint32_t last = static_cast<uint32_t>(sockets.size() - 1);
+    const uint32_t p = changes.closed[i];
+    const uint32_t last = static_cast<uint32_t>(sockets.size() - 1);  // always in the tail
     if (p != last) {
       sockets[p] = std::move(sockets[last]);
-      auto it = origin.find(last);
-      uint32_t from = it != origin.end() ? it->second : last;
-      if (it != origin.end()) origin.erase(it);
-      origin[p] = from;
-      moved_to[from] = p;
+      const uint32_t origin = scratch.tail_origin[last - tail_start];
+      const uint32_t from = origin != unmoved ? origin : last;
+      if (p >= tail_start) scratch.tail_origin[p - tail_start] = from;
+      scratch.tail_moved_to[from - tail_start] = p;
     }
     sockets.pop_back();
   }
   changes.changed.reserve(changed_count);
   for (uint32_t p : changed_at) {
-    auto it = moved_to.find(p);
-    changes.changed.emplace_back(p, it != moved_to.end() ? it->second : p);
+    const uint32_t moved = p >= tail_start ? scratch.tail_moved_to[p - tail_start] : unmoved;
+    changes.changed.emplace_back(p, moved != unmoved ? moved : p);
   }
   size_t survivors = sockets.size();
   auto added = in.getAdded();
@@ -340,7 +370,8 @@ bool DeltaDecoder::apply(Snapshot& snapshot, wire::SnapshotDelta::Reader in, siz
         break;
       }
     changes.namespaces[n].is_new = !found;
-    if (!apply_namespace(snapshot.namespaces[n], namespaces[n], changes.namespaces[n], history, why))
+    if (!apply_namespace(snapshot.namespaces[n], namespaces[n], changes.namespaces[n], history,
+                         scratch_, why))
       return false;
   }
   for (size_t p = 0; p < previous.size(); ++p)

@@ -39,6 +39,18 @@ class DeltaDecoder {
   // `history`: fill the old values of closed and changed sockets into `changes`.
   bool apply(Snapshot& snapshot, wire::SnapshotDelta::Reader in, size_t raw_bytes,
              SnapshotChanges& changes, std::string& why, bool history = true);
+
+  // Working memory reused from one delta to the next, so that a replay step allocates only for
+  // what it must keep (new sockets' strings and owner lists), not for its bookkeeping.
+  struct Scratch {
+    std::vector<uint32_t> changed_at;   // previous positions of changed sockets
+    std::vector<uint64_t> changed_mask;
+    std::vector<uint32_t> tail_origin;  // see apply_namespace
+    std::vector<uint32_t> tail_moved_to;
+  };
+
+ private:
+  Scratch scratch_;
 };
 
 // The changes between two whole snapshots (after a key snapshot), by socket identity.

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "file_scan.h"
+#include "record_read_ahead.h"
 #include "netsnap.capnp.h"
 #include "netsnap/recording_reader.h"
 #include "snapshot_delta.h"
@@ -27,6 +28,17 @@ struct Timeline::State {
   DeltaDecoder delta;
   SocketMatcher matcher;
   std::vector<uint8_t> scratch;
+  // Started by the first sequential read (a Cursor); declared last so that it stops before the
+  // files and entries it reads are destroyed.
+  std::unique_ptr<RecordReadAhead> ahead;
+
+  // Entry i's record: through the read-ahead when a Cursor replays in order, else read here.
+  Result<kj::ArrayPtr<const capnp::word>> fetch(size_t i, FrameHeader& h, bool sequential) {
+    const SnapshotEntry& e = entries[i];
+    if (!sequential) return read_record(files[e.file], e.offset, decoder, h, scratch);
+    if (!ahead) ahead = std::make_unique<RecordReadAhead>(files, entries);
+    return ahead->record(i, h);
+  }
 
   void report(const SnapshotEntry& e, const std::string& why) {
     if (std::find(reported_offsets.begin(), reported_offsets.end(), e.offset) !=
@@ -37,10 +49,10 @@ struct Timeline::State {
   }
 
   // Decodes entry i as a key snapshot into out.
-  bool decode_key(size_t i, Snapshot& out) {
+  bool decode_key(size_t i, Snapshot& out, bool sequential = false) {
     const SnapshotEntry& e = entries[i];
     FrameHeader h;
-    auto words = read_record(files[e.file], e.offset, decoder, h, scratch);
+    auto words = fetch(i, h, sequential);
     if (!words) return report(e, words.error().message), false;
     if (h.type != RecordType::key || h.seq != e.seq) return report(e, "index does not match record"), false;
     try {
@@ -54,10 +66,11 @@ struct Timeline::State {
   }
 
   // Applies delta entry i to `snapshot` (its base on entry) in place.
-  bool apply_delta(size_t i, Snapshot& snapshot, SnapshotChanges& changes, bool history = true) {
+  bool apply_delta(size_t i, Snapshot& snapshot, SnapshotChanges& changes, bool history = true,
+                   bool sequential = false) {
     const SnapshotEntry& e = entries[i];
     FrameHeader h;
-    auto words = read_record(files[e.file], e.offset, decoder, h, scratch);
+    auto words = fetch(i, h, sequential);
     if (!words) return report(e, words.error().message), false;
     if (h.type != RecordType::delta || h.seq != e.seq) return report(e, "index does not match record"), false;
     std::string why;
@@ -197,10 +210,10 @@ bool Cursor::load(size_t i) {
                    s.entries[position_].file == e.file && current_.seq + 1 == e.seq;
   if (!e.is_key && have_base) {
     if (mode_ == CursorMode::with_previous) previous_ = current_;  // reuses previous_'s memory
-    return s.apply_delta(i, current_, changes_);
+    return s.apply_delta(i, current_, changes_, true, true);
   }
   Snapshot next;
-  if (!(e.is_key ? s.decode_key(i, next) : s.rebuild(i, next))) return false;
+  if (!(e.is_key ? s.decode_key(i, next, true) : s.rebuild(i, next))) return false;
   bool continuous = started_ && position_ + 1 == i;
   previous_ = std::move(current_);
   current_ = std::move(next);

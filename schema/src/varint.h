@@ -24,6 +24,10 @@ class VarintReader {
   VarintReader(const uint8_t* data, size_t size) : p_(data), end_(data + size) {}
   // False when the bytes end or a varint is longer than 10 bytes; `failed()` stays true after.
   bool next(uint64_t& v) {
+    if (p_ != end_ && *p_ < 0x80) {  // most values are small: one byte
+      v = *p_++;
+      return true;
+    }
     v = 0;
     for (int shift = 0; shift < 70; shift += 7) {
       if (p_ == end_) return fail();
