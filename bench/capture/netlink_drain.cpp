@@ -4,11 +4,14 @@
 // drained into one reused buffer. Nothing is parsed beyond walking the nlmsghdrs (to count
 // sockets and find the end of the dump), nothing is allocated per socket.
 //
-//   netlink_drain [--dumps N] [--tcp-info]
+//   netlink_drain [--dumps N] [--tcp-info] [--one-pass]
 //
 // --dumps N repeats the whole dump N times in one process (steady-state cost per dump is the
 // difference between N and 1, as for the recorder); --tcp-info also asks for INET_DIAG_INFO,
-// which the recorder requests unless --no-tcp-info. Prints "N sockets" (of the last dump) on
+// which the recorder requests unless --no-tcp-info. --one-pass sends one legacy
+// TCPDIAG_GETSOCK request instead of two: the kernel answers it with family AF_UNSPEC, i.e.
+// both families in a single walk of its socket hash table (the new interface walks the whole
+// table once per family). Prints "N sockets" (of the last dump) on
 // stdout. Exit status: 0 ok, 1 the dump failed, 2 bad arguments.
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
@@ -37,6 +40,7 @@ constexpr uint32_t kStates = (1U << 13) - 1;
 struct DrainOptions {
   unsigned long dumps = 1;
   bool tcp_info = false;
+  bool one_pass = false;
 };
 
 struct DumpRequest {
@@ -44,16 +48,37 @@ struct DumpRequest {
   inet_diag_req_v2 body;
 };
 
+// The legacy request (linux/inet_diag.h, struct inet_diag_req): no family to ask for.
+struct LegacyDumpRequest {
+  nlmsghdr header;
+  inet_diag_req body;
+};
+
 std::optional<DrainOptions> parse_options(int argc, char** argv) {
   DrainOptions options;
   for (int i = 1; i < argc; ++i) {
     const std::string name = argv[i];
-    if (name == "--tcp-info") options.tcp_info = true;
-    else if (name == "--dumps" && i + 1 < argc) options.dumps = std::strtoul(argv[++i], nullptr, 10);
-    else return std::nullopt;
+    if (name == "--tcp-info")
+      options.tcp_info = true;
+    else if (name == "--one-pass")
+      options.one_pass = true;
+    else if (name == "--dumps" && i + 1 < argc)
+      options.dumps = std::strtoul(argv[++i], nullptr, 10);
+    else
+      return std::nullopt;
   }
   if (options.dumps == 0) return std::nullopt;
   return options;
+}
+
+bool send_bytes(int fd, const void* request, size_t length) {
+  sockaddr_nl kernel{};
+  kernel.nl_family = AF_NETLINK;
+  for (;;) {
+    if (sendto(fd, request, length, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) >= 0)
+      return true;
+    if (errno != EINTR) return false;
+  }
 }
 
 bool send_request(int fd, uint8_t family, bool tcp_info, uint32_t seq) {
@@ -66,14 +91,19 @@ bool send_request(int fd, uint8_t family, bool tcp_info, uint32_t seq) {
   request.body.sdiag_protocol = IPPROTO_TCP;
   request.body.idiag_states = kStates;
   if (tcp_info) request.body.idiag_ext = 1 << (INET_DIAG_INFO - 1);
-  sockaddr_nl kernel{};
-  kernel.nl_family = AF_NETLINK;
-  for (;;) {
-    if (sendto(fd, &request, sizeof request, 0, reinterpret_cast<sockaddr*>(&kernel),
-               sizeof kernel) >= 0)
-      return true;
-    if (errno != EINTR) return false;
-  }
+  return send_bytes(fd, &request, sizeof request);
+}
+
+bool send_legacy_request(int fd, bool tcp_info, uint32_t seq) {
+  LegacyDumpRequest request{};
+  request.header.nlmsg_len = sizeof request;
+  request.header.nlmsg_type = TCPDIAG_GETSOCK;
+  request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  request.header.nlmsg_seq = seq;
+  request.body.idiag_family = AF_INET;  // ignored by the kernel's dump: both families come
+  request.body.idiag_states = kStates;
+  if (tcp_info) request.body.idiag_ext = 1 << (INET_DIAG_INFO - 1);
+  return send_bytes(fd, &request, sizeof request);
 }
 
 // Reads datagrams until NLMSG_DONE; returns the number of socket messages, or -1 (errno set,
@@ -110,8 +140,11 @@ int run_drain(const DrainOptions& options) {
   long sockets = 0;
   for (unsigned long dump = 0; dump < options.dumps; ++dump) {
     sockets = 0;
-    for (const uint8_t family : {AF_INET, AF_INET6}) {
-      if (!send_request(fd, family, options.tcp_info, seq++)) {
+    const uint8_t families[] = {AF_INET, AF_INET6};
+    for (size_t i = 0; i < (options.one_pass ? 1 : 2); ++i) {
+      const bool sent = options.one_pass ? send_legacy_request(fd, options.tcp_info, seq++)
+                                         : send_request(fd, families[i], options.tcp_info, seq++);
+      if (!sent) {
         std::fprintf(stderr, "netlink_drain: send: %s\n", std::strerror(errno));
         close(fd);
         return 1;
@@ -135,7 +168,7 @@ int run_drain(const DrainOptions& options) {
 int main(int argc, char** argv) {
   const auto options = parse_options(argc, argv);
   if (!options) {
-    std::fprintf(stderr, "usage: netlink_drain [--dumps N] [--tcp-info]\n");
+    std::fprintf(stderr, "usage: netlink_drain [--dumps N] [--tcp-info] [--one-pass]\n");
     return 2;
   }
   return run_drain(*options);

@@ -54,11 +54,16 @@ std::optional<HolderOptions> parse_options(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string name = argv[i];
     const char* value = argv[i + 1];
-    if (name == "--address") options.address = value;
-    else if (name == "--port") options.port = static_cast<uint16_t>(std::strtoul(value, nullptr, 10));
-    else if (name == "--pairs") options.pairs = std::strtoull(value, nullptr, 10);
-    else if (name == "--extra-listeners") options.extra_listeners = std::strtoul(value, nullptr, 10);
-    else return std::nullopt;
+    if (name == "--address")
+      options.address = value;
+    else if (name == "--port")
+      options.port = static_cast<uint16_t>(std::strtoul(value, nullptr, 10));
+    else if (name == "--pairs")
+      options.pairs = std::strtoull(value, nullptr, 10);
+    else if (name == "--extra-listeners")
+      options.extra_listeners = std::strtoul(value, nullptr, 10);
+    else
+      return std::nullopt;
   }
   if (argc % 2 == 0 || options.port == 0 || options.pairs == 0) return std::nullopt;
   return options;
@@ -147,7 +152,8 @@ int run_holder(const HolderOptions& options) {
   }
   const rlim_t needed = 2 * options.pairs + options.extra_listeners + 1 + kSpareDescriptors;
   if (!raise_descriptor_limit(needed)) {
-    std::fprintf(stderr, "socket_holder: cannot raise RLIMIT_NOFILE to %llu (hard limit too low?)\n",
+    std::fprintf(stderr,
+                 "socket_holder: cannot raise RLIMIT_NOFILE to %llu (hard limit too low?)\n",
                  static_cast<unsigned long long>(needed));
     return 1;
   }

@@ -34,9 +34,12 @@ std::optional<ChurnOptions> parse_options(int argc, char** argv) {
   ChurnOptions options;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string name = argv[i];
-    if (name == "--port") options.port = static_cast<uint16_t>(std::strtoul(argv[i + 1], nullptr, 10));
-    else if (name == "--per-second") options.per_second = std::strtod(argv[i + 1], nullptr);
-    else return std::nullopt;
+    if (name == "--port")
+      options.port = static_cast<uint16_t>(std::strtoul(argv[i + 1], nullptr, 10));
+    else if (name == "--per-second")
+      options.per_second = std::strtod(argv[i + 1], nullptr);
+    else
+      return std::nullopt;
   }
   if (argc % 2 == 0 || options.port == 0 || !(options.per_second > 0)) return std::nullopt;
   return options;
