@@ -8,6 +8,7 @@ if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then
   echo "bench capture smoke: skipped (needs root and ip)"
   exit 0
 fi
+namespaces_before=$(ip netns list | grep -o '^netsnap-bench-[^ ]*' || true)
 out=$(mktemp) log=$(mktemp)
 trap 'rm -f "$out" "$log"' EXIT
 if ! bash "$src/bench/run-capture-bench" --smoke --build "$bin/.." --output "$out" >/dev/null 2>"$log"; then
@@ -20,7 +21,8 @@ grep -q "^| \`ss -tanp\` | [0-9.]* |" "$out"
 grep -q "^| \`netsnap-record -t\` (with owners) | [0-9.]* |" "$out"
 grep -q "^| recorder with owners / \`ss -tanp\` | [0-9.]* | <= 0.1 |" "$out"
 grep -q "^- sustained .* [0-9.]*% of one core" "$out"
-if ip netns list | grep -q "^netsnap-bench-"; then
+namespaces_after=$(ip netns list | grep -o '^netsnap-bench-[^ ]*' || true)
+if [ "$namespaces_after" != "$namespaces_before" ]; then
   echo "bench capture smoke: a namespace was left behind" >&2
   exit 1
 fi
