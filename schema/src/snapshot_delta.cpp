@@ -13,7 +13,7 @@
 namespace netsnap {
 namespace {
 
-void put_owners(std::string& out, const std::vector<int32_t>& owners) {
+void put_owners(std::string& out, const OwnerList& owners) {
   put_varint(out, owners.size());
   int64_t last = 0;
   for (int32_t pid : owners) {
@@ -192,7 +192,7 @@ void prefetch_socket(const std::vector<Socket>& sockets, const std::vector<uint3
   for (size_t line = 0; line < sizeof(Socket); line += 64) __builtin_prefetch(socket + line);
 }
 
-bool read_owners(VarintReader& r, std::vector<int32_t>& owners) {
+bool read_owners(VarintReader& r, OwnerList& owners) {
   uint64_t count;
   if (!r.next(count) || count > r.remaining()) return false;
   owners.resize(count);

@@ -440,7 +440,7 @@ struct SyntheticHost::State {
     if (acceptor == pids::sshd) return {pids::sshd_priv, pids::sshd_user};
     return {acceptor};
   }
-  void set_owners(Socket& s, std::vector<int32_t> owners) {
+  void set_owners(Socket& s, OwnerList owners) {
     s.uid = uid_of(owners.front()), s.owners = std::move(owners);
   }
   // Database and ssh connections run keepalive timers (re-armed whenever data flows).

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "detectors/feed_steps.h"
+
 namespace netsnap::analysis::detectors {
 namespace {
 
@@ -20,14 +22,6 @@ bool apply_setting(HostSettings& settings, const Setting& setting) {
   }
   if (setting.name == tw_buckets_setting) settings.max_tw_buckets = parse_integer_setting(setting.value);
   return false;
-}
-
-// The fields detectors read; a step that changed only others (tcp_info, timer countdowns)
-// is not worth an event.
-bool relevant_change(const Socket& a, const Socket& b) {
-  return a.state != b.state || a.recv_q != b.recv_q || a.send_q != b.send_q ||
-         a.owners != b.owners || a.timer != b.timer || a.retransmits != b.retransmits ||
-         a.inode != b.inode;
 }
 
 }  // namespace
@@ -59,13 +53,13 @@ FeedSummary SnapshotFeed::run(Timeline& timeline, size_t first_entry, size_t las
   size_t current_file = SIZE_MAX;
   int64_t previous_wall = 0;
 
-  Cursor cursor = timeline.cursor(first_entry, CursorMode::changes_only);
-  while (cursor.next() && cursor.entry_index() <= last_entry) {
-    const Snapshot& snapshot = cursor.current();
-    const SnapshotChanges& changes = cursor.changes();
-    const Moment moment = clock.advance(cursor.entry_index(), snapshot.wall_ns);
+  // Decoding runs ahead on a second thread (feed_steps.h); this loop runs the listeners.
+  FeedStepReader steps(timeline, first_entry, last_entry);
+  while (const FeedStep* step = steps.next()) {
+    const Snapshot& snapshot = step->meta;
+    const Moment moment = clock.advance(step->entry_index, snapshot.wall_ns);
     bool regroup = false;
-    const size_t file = entries[cursor.entry_index()].file;
+    const size_t file = entries[step->entry_index].file;
     if (file != current_file) {  // each file's header carries that recorder run's settings
       current_file = file;
       const FileHeader& header = files[file].header;
@@ -80,10 +74,10 @@ FeedSummary SnapshotFeed::run(Timeline& timeline, size_t first_entry, size_t las
     summary.owners_seen |= !snapshot.processes.empty();
     summary.proc_source |= snapshot.source == CaptureSource::proc;
     if (moment.ordinal > 0) {
-      const int64_t step = snapshot.wall_ns - previous_wall;
-      if (summary.interval_ns > 0 && step * 2 > summary.interval_ns * 3) {
+      const int64_t step_ns = snapshot.wall_ns - previous_wall;
+      if (summary.interval_ns > 0 && step_ns * 2 > summary.interval_ns * 3) {
         ++summary.gaps;
-        summary.longest_gap_ns = std::max(summary.longest_gap_ns, step);
+        summary.longest_gap_ns = std::max(summary.longest_gap_ns, step_ns);
       }
     }
     previous_wall = snapshot.wall_ns;
@@ -91,32 +85,26 @@ FeedSummary SnapshotFeed::run(Timeline& timeline, size_t first_entry, size_t las
     const FeedContext context{clock,     moment, snapshot, settings, counters, processes,
                               summary.owners_recorded,
                               summary.owners_recorded && summary.owners_complete};
-    const bool full = !changes.has_previous || !changes.namespaces_gone.empty() || regroup;
+    // with_all covers every case that can recount (feed_steps.h).
+    const bool full = step->with_all && (!step->has_previous || step->namespaces_gone || regroup);
     listener.begin_snapshot(context, full);
     if (full) {
       ++summary.full_recounts;
       listener.reset(context);
-      for (const Namespace& ns : snapshot.namespaces) {
+      for (size_t n = 0; n < step->namespace_count; ++n) {
+        const FeedNamespace& ns = step->namespaces[n];
         if (!summary.netns_names.contains(ns.inode)) summary.netns_names.emplace(ns.inode, ns.name);
-        for (const Socket& s : ns.sockets)
-          if (is_inet_tcp(s)) listener.added(context, ns.inode, s);
+        for (const Socket& s : ns.all) listener.added(context, ns.inode, s);
       }
     } else {
-      for (size_t n = 0; n < changes.namespaces.size(); ++n) {
-        const NamespaceChanges& ns = changes.namespaces[n];
-        const std::vector<Socket>& sockets = snapshot.namespaces[n].sockets;
-        if (ns.is_new) summary.netns_names.emplace(ns.inode, snapshot.namespaces[n].name);
-        summary.socket_changes += ns.closed.size() + ns.opened.size() + ns.changed.size();
-        for (const Socket& s : ns.closed_sockets)
-          if (is_inet_tcp(s)) listener.removed(context, ns.inode, s);
-        for (size_t i = 0; i < ns.changed.size() && i < ns.changed_before.size(); ++i) {
-          const Socket& before = ns.changed_before[i];
-          const Socket& after = sockets[ns.changed[i].second];
-          if (is_inet_tcp(after) && relevant_change(before, after))
-            listener.changed(context, ns.inode, before, after);
-        }
-        for (uint32_t index : ns.opened)
-          if (is_inet_tcp(sockets[index])) listener.added(context, ns.inode, sockets[index]);
+      for (size_t n = 0; n < step->namespace_count; ++n) {
+        const FeedNamespace& ns = step->namespaces[n];
+        if (ns.is_new) summary.netns_names.emplace(ns.inode, ns.name);
+        summary.socket_changes += ns.socket_changes;
+        for (const Socket& s : ns.closed) listener.removed(context, ns.inode, s);
+        for (size_t i = 0; i < ns.after.size(); ++i)
+          listener.changed(context, ns.inode, ns.before[i], ns.after[i]);
+        for (const Socket& s : ns.opened) listener.added(context, ns.inode, s);
       }
     }
     listener.end_snapshot(context);

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "netsnap/owner_list.h"
+
 namespace netsnap {
 
 enum class CaptureSource : uint8_t { unknown = 0, netlink = 1, proc = 2, synthetic = 3 };
@@ -105,7 +107,7 @@ struct Socket {
   uint32_t ref_count = 0;
   std::string unix_path;  // raw bytes; abstract names start with '\0'
   uint64_t peer_inode = 0;
-  std::vector<int32_t> owners;
+  OwnerList owners;  // pids holding it open (owner_list.h)
   uint16_t raw_protocol = 0;
   bool operator==(const Socket&) const = default;
 };

@@ -1,0 +1,140 @@
+#include "detectors/feed_steps.h"
+
+#include "detectors/socket_keys.h"
+
+namespace netsnap::analysis::detectors {
+namespace {
+
+// Copies into `out`'s kept elements (no allocation once they exist).
+void assign_sockets(std::vector<Socket>& out, size_t& used, const Socket& socket) {
+  if (used == out.size()) out.emplace_back();
+  out[used++] = socket;
+}
+
+}  // namespace
+
+bool relevant_change(const Socket& a, const Socket& b) {
+  return a.state != b.state || a.recv_q != b.recv_q || a.send_q != b.send_q ||
+         a.owners != b.owners || a.timer != b.timer || a.retransmits != b.retransmits ||
+         a.inode != b.inode;
+}
+
+FeedStepReader::FeedStepReader(Timeline& timeline, size_t first_entry, size_t last_entry)
+    : ring_(ring_size) {
+  reader_ = std::thread([this, &timeline, first_entry, last_entry] {
+    run(timeline, first_entry, last_entry);
+  });
+}
+
+FeedStepReader::~FeedStepReader() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_reader_.notify_all();
+  reader_.join();
+}
+
+void FeedStepReader::fill(FeedStep& step, const Cursor& cursor, bool file_changed) const {
+  const Snapshot& snapshot = cursor.current();
+  const SnapshotChanges& changes = cursor.changes();
+  step.entry_index = cursor.entry_index();
+  step.has_previous = changes.has_previous;
+  step.namespaces_gone = !changes.namespaces_gone.empty();
+  step.with_all = !changes.has_previous || step.namespaces_gone ||
+                  !snapshot.settings_changed.empty() || file_changed;
+  Snapshot& meta = step.meta;
+  meta.seq = snapshot.seq;
+  meta.wall_ns = snapshot.wall_ns;
+  meta.mono_ns = snapshot.mono_ns;
+  meta.capture_ns = snapshot.capture_ns;
+  meta.source = snapshot.source;
+  meta.counters = snapshot.counters;
+  meta.processes = snapshot.processes;
+  meta.settings_changed = snapshot.settings_changed;
+  meta.users_added = snapshot.users_added;
+  step.namespace_count = snapshot.namespaces.size();
+  if (step.namespaces.size() < step.namespace_count) step.namespaces.resize(step.namespace_count);
+  for (size_t n = 0; n < step.namespace_count; ++n) {
+    const Namespace& ns = snapshot.namespaces[n];
+    FeedNamespace& out = step.namespaces[n];
+    out.inode = ns.inode;
+    out.name = ns.name;
+    size_t closed = 0, changed = 0, opened = 0, all = 0;
+    if (step.with_all) {
+      for (const Socket& s : ns.sockets)
+        if (is_inet_tcp(s)) assign_sockets(out.all, all, s);
+    }
+    out.is_new = false;
+    out.socket_changes = 0;
+    if (changes.has_previous && n < changes.namespaces.size()) {
+      const NamespaceChanges& c = changes.namespaces[n];
+      out.is_new = c.is_new;
+      out.socket_changes = c.closed.size() + c.opened.size() + c.changed.size();
+      for (const Socket& s : c.closed_sockets)
+        if (is_inet_tcp(s)) assign_sockets(out.closed, closed, s);
+      for (size_t i = 0; i < c.changed.size() && i < c.changed_before.size(); ++i) {
+        const Socket& before = c.changed_before[i];
+        const Socket& after = ns.sockets[c.changed[i].second];
+        if (!is_inet_tcp(after) || !relevant_change(before, after)) continue;
+        size_t unused = changed;
+        assign_sockets(out.before, unused, before);
+        assign_sockets(out.after, changed, after);
+      }
+      for (uint32_t index : c.opened)
+        if (is_inet_tcp(ns.sockets[index])) assign_sockets(out.opened, opened, ns.sockets[index]);
+    }
+    // Drop what an earlier, larger step left beyond this one's sizes (keeps the elements'
+    // memory only up to these sizes: shrinking destroys the rest).
+    out.closed.resize(closed);
+    out.before.resize(changed);
+    out.after.resize(changed);
+    out.opened.resize(opened);
+    out.all.resize(all);
+  }
+}
+
+void FeedStepReader::run(Timeline& timeline, size_t first_entry, size_t last_entry) {
+  const auto& entries = timeline.entries();
+  Cursor cursor = timeline.cursor(first_entry, CursorMode::changes_only);
+  size_t current_file = SIZE_MAX;
+  while (true) {
+    const bool more = cursor.next() && cursor.entry_index() <= last_entry;
+    std::unique_lock lock(mutex_);
+    if (!more || stopping_) {
+      done_ = true;
+      if (caller_waiting_) wake_caller_.notify_one();
+      return;
+    }
+    if (filled_ + 1 >= taken_ + ring_size) {
+      reader_idle_ = true;
+      wake_reader_.wait(lock, [&] { return stopping_ || filled_ + 1 < taken_ + ring_size; });
+      reader_idle_ = false;
+      if (stopping_) return;
+    }
+    FeedStep& step = ring_[filled_ % ring_size];
+    lock.unlock();
+    const size_t file = entries[cursor.entry_index()].file;
+    fill(step, cursor, file != current_file);
+    current_file = file;
+    lock.lock();
+    ++filled_;
+    if (caller_waiting_ && (filled_ - taken_ >= wake_batch)) wake_caller_.notify_one();
+  }
+}
+
+const FeedStep* FeedStepReader::next() {
+  std::unique_lock lock(mutex_);
+  // The step handed out last (taken_ - 1) is done with from here on.
+  if (reader_idle_ && taken_ + ring_size - filled_ >= wake_batch) wake_reader_.notify_one();
+  if (taken_ == filled_ && !done_) {
+    caller_waiting_ = true;
+    if (reader_idle_) wake_reader_.notify_one();
+    wake_caller_.wait(lock, [&] { return taken_ < filled_ || done_; });
+    caller_waiting_ = false;
+  }
+  if (taken_ == filled_) return nullptr;  // done
+  return &ring_[taken_++ % ring_size];
+}
+
+}  // namespace netsnap::analysis::detectors
