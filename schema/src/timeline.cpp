@@ -181,6 +181,15 @@ const FileHeader& Timeline::header() const { return s_->infos.front().header; }
 const std::vector<SnapshotEntry>& Timeline::entries() const { return s_->entries; }
 std::vector<DamagedRegion> Timeline::damage() const { return s_->damage; }
 
+void Timeline::merge_damage(const Timeline& other) {
+  for (const DamagedRegion& region : other.s_->damage) {
+    const bool known = std::any_of(s_->damage.begin(), s_->damage.end(), [&](const DamagedRegion& d) {
+      return d.file == region.file && d.offset == region.offset;
+    });
+    if (!known) s_->damage.push_back(region);
+  }
+}
+
 std::optional<size_t> Timeline::index_at_or_before(int64_t wall_ns) const {
   const auto& e = s_->entries;
   auto it = std::upper_bound(e.begin(), e.end(), wall_ns,

@@ -110,6 +110,9 @@ class Timeline {
   const FileHeader& header() const;  // of the earliest file
   const std::vector<SnapshotEntry>& entries() const;  // in time order
   std::vector<DamagedRegion> damage() const;
+  // Adds the damage that another Timeline over the same files met (one that replayed part of
+  // a window on another thread), leaving out regions already known.
+  void merge_damage(const Timeline& other);
 
   // The last entry at or before wall_ns; nullopt when wall_ns is before the first.
   std::optional<size_t> index_at_or_before(int64_t wall_ns) const;
