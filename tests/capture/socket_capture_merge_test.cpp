@@ -119,5 +119,44 @@ TEST(SocketCaptureMerge, ProcSocketsWithoutCookieAreNeverMerged) {
             2);
 }
 
+TEST(SnapshotOrder, SortingByEntriesMatchesTheFullOrderOnAMixOfSockets) {
+  // Protocols, families, cookies (0 for /proc captures: the full comparison decides), equal
+  // cookies, and long UNIX names that live on the heap, in a scrambled order.
+  std::vector<Socket> sockets;
+  uint32_t seed = 12345;
+  const auto next = [&] { return seed = seed * 1103515245 + 12345, (seed >> 8) & 0xffff; };
+  for (int i = 0; i < 2000; ++i) {
+    Socket s = next() % 3 == 0 ? unix_socket(next(), next() % 4 ? next() : 0,
+                                             "/run/a/rather/long/path/" + std::to_string(next()))
+                               : tcp_socket(next() % 2 ? AF_INET : AF_INET6,
+                                            static_cast<uint16_t>(next()), next() % 5 ? next() % 700 : 0,
+                                            static_cast<uint8_t>(1 + next() % 11));
+    s.recv_q = next() % 3;
+    if (next() % 2) s.owners = {static_cast<int32_t>(next()), 7, 8, 9};  // spilled owners
+    sockets.push_back(std::move(s));
+  }
+  std::vector<Socket> expected = sockets;
+  std::stable_sort(expected.begin(), expected.end(), socket_order_less);
+  sort_sockets(sockets);
+  ASSERT_EQ(sockets.size(), expected.size());
+  EXPECT_TRUE(std::is_sorted(sockets.begin(), sockets.end(), socket_order_less));
+  // The same sockets, in the same order up to sockets the order cannot tell apart.
+  for (size_t i = 0; i < sockets.size(); ++i) {
+    EXPECT_FALSE(socket_order_less(sockets[i], expected[i]) ||
+                 socket_order_less(expected[i], sockets[i]))
+        << "position " << i;
+  }
+  std::vector<Socket> a = sockets, b = expected;
+  const auto by_everything = [](const Socket& x, const Socket& y) {
+    if (socket_order_less(x, y)) return true;
+    if (socket_order_less(y, x)) return false;
+    return std::lexicographical_compare(x.owners.begin(), x.owners.end(), y.owners.begin(),
+                                        y.owners.end());
+  };
+  std::stable_sort(a.begin(), a.end(), by_everything);
+  std::stable_sort(b.begin(), b.end(), by_everything);
+  EXPECT_TRUE(a == b);  // nothing lost, duplicated or altered by the moves
+}
+
 }  // namespace
 }  // namespace netsnap
