@@ -1,6 +1,7 @@
 // OwnerMap against the real /proc: a child with a known comm holds both ends of a
 // socketpair, swaps one of them for a new socket on the same fd number, then receives a
-// socket that this test process keeps (SCM_RIGHTS). After each step one refresh must do.
+// socket that this test process keeps (SCM_RIGHTS), which this process then closes. After
+// each step one refresh must do, and the cached map must agree with a full rescan.
 #include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -96,6 +97,15 @@ void refresh(OwnerMap& map, std::vector<uint64_t> live) {
   ASSERT_TRUE(status.ok()) << status.error().message;
 }
 
+// A map that has seen nothing before reads every fd of every process: the full rescan the
+// cached map must agree with, for every inode of the step.
+void expect_agrees_with_full_rescan(const OwnerMap& cached, std::vector<uint64_t> live) {
+  OwnerMap fresh("/proc");
+  refresh(fresh, live);
+  for (const uint64_t inode : live)
+    EXPECT_EQ(owners(cached, inode), owners(fresh, inode)) << "inode " << inode;
+}
+
 TEST(OwnerMapLive, FollowsFdReuseAndFdPassingInARealProcess) {
   int pair[2], channel[2];
   ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), 0);
@@ -119,6 +129,7 @@ TEST(OwnerMapLive, FollowsFdReuseAndFdPassingInARealProcess) {
   refresh(map, {first, second});
   EXPECT_THAT(owners(map, first), ElementsAre(child.pid));
   EXPECT_THAT(owners(map, second), ElementsAre(child.pid));
+  expect_agrees_with_full_rescan(map, {first, second});
   const auto described = std::find_if(map.processes().begin(), map.processes().end(),
                                       [&](const Process& p) { return p.pid == child.pid; });
   ASSERT_NE(described, map.processes().end());
@@ -139,6 +150,7 @@ TEST(OwnerMapLive, FollowsFdReuseAndFdPassingInARealProcess) {
   EXPECT_THAT(owners(map, replacement), ElementsAre(child.pid));
   EXPECT_THAT(owners(map, first), ElementsAre(child.pid));
   EXPECT_THAT(owners(map, second), IsEmpty());
+  expect_agrees_with_full_rescan(map, {first, replacement, second});
 
   // Step 3: we pass the child a socket and keep it: both of us own it.
   const int passed = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -151,12 +163,19 @@ TEST(OwnerMapLive, FollowsFdReuseAndFdPassingInARealProcess) {
   refresh(map, {first, replacement, passed_inode});
   EXPECT_THAT(owners(map, passed_inode),
               ElementsAre(std::min(::getpid(), child.pid), std::max(::getpid(), child.pid)));
+  expect_agrees_with_full_rescan(map, {first, replacement, passed_inode});
+
+  // Step 4: we close our copy: the child is the only owner left, with no count change on its
+  // side (signal 3, the shared fd re-read every snapshot, is what finds it).
+  ::close(passed);
+  refresh(map, {first, replacement, passed_inode});
+  EXPECT_THAT(owners(map, passed_inode), ElementsAre(child.pid));
+  expect_agrees_with_full_rescan(map, {first, replacement, passed_inode});
 
   RecordProperty("fd_count_source", map.fd_count_source() == ProcFdCountSource::dir_size
                                         ? "dir_size"
                                         : "listing");
   RecordProperty("fds_read_last_refresh", std::to_string(map.stats().fds_read));
-  ::close(passed);
   ::close(channel[0]);
 }
 
