@@ -97,6 +97,10 @@ Status SockDiagClient::send_request(const SockDiagRequest& request, uint32_t seq
     nlmsghdr header;
     unix_diag_req body;
   } unix_message{};
+  struct {
+    nlmsghdr header;
+    inet_diag_req body;
+  } both_families_message{};
   const void* bytes = nullptr;
   size_t length = 0;
   if (request.protocol == Protocol::unix_) {
@@ -109,6 +113,15 @@ Status SockDiagClient::send_request(const SockDiagRequest& request, uint32_t seq
         UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | UDIAG_SHOW_VFS | UDIAG_SHOW_UID;
     bytes = &unix_message;
     length = sizeof unix_message;
+  } else if (request.family == AF_UNSPEC && request.protocol == Protocol::tcp) {
+    both_families_message.header = header;
+    both_families_message.header.nlmsg_type = TCPDIAG_GETSOCK;
+    both_families_message.header.nlmsg_len = sizeof both_families_message;
+    both_families_message.body.idiag_family = AF_INET;  // the kernel dumps both regardless
+    both_families_message.body.idiag_states = kInetStates;
+    if (request.tcp_info) both_families_message.body.idiag_ext = 1 << (INET_DIAG_INFO - 1);
+    bytes = &both_families_message;
+    length = sizeof both_families_message;
   } else {
     inet_message.header = header;
     inet_message.header.nlmsg_len = sizeof inet_message;

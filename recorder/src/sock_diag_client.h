@@ -16,7 +16,11 @@
 namespace netsnap {
 
 struct SockDiagRequest {
-  uint8_t family = 0;                 // AF_INET or AF_INET6; AF_UNIX with Protocol::unix_
+  // AF_INET or AF_INET6; AF_UNIX with Protocol::unix_. AF_UNSPEC with Protocol::tcp: both
+  // families in one dump, through the older TCPDIAG_GETSOCK request, whose kernel side walks
+  // the TCP hash tables once for both (a v2 request walks them once per family: at 100,000
+  // sockets that walk is most of a snapshot's cost).
+  uint8_t family = 0;
   Protocol protocol = Protocol::tcp;  // tcp, udp, udplite, raw, or unix_
   bool tcp_info = false;              // TCP only: also ask for INET_DIAG_INFO (struct tcp_info)
 };

@@ -260,7 +260,9 @@ SockDiagBatch parse_sock_diag_batch(std::span<const uint8_t> bytes, Protocol pro
       batch.finished = true;
       break;
     }
-    if (header.nlmsg_type != SOCK_DIAG_BY_FAMILY) continue;  // NLMSG_NOOP and the like
+    // Replies carry the request's type: SOCK_DIAG_BY_FAMILY, or TCPDIAG_GETSOCK for the
+    // both-families TCP request (the same inet_diag_msg). NLMSG_NOOP and the like are skipped.
+    if (header.nlmsg_type != SOCK_DIAG_BY_FAMILY && header.nlmsg_type != TCPDIAG_GETSOCK) continue;
 
     Socket& socket = out.emplace_back();
     const auto status = protocol == Protocol::unix_

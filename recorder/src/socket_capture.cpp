@@ -107,9 +107,24 @@ void SocketCapture::capture(Namespace& ns, std::vector<CaptureError>& errors) {
 }
 
 void SocketCapture::capture_netlink(std::vector<Socket>& out, std::vector<CaptureError>& errors) {
+  // TCP over IPv4 and IPv6 in one dump (kInetTables' first two), unless it failed before or
+  // either table is read from /proc; a failure falls back to the per-family dumps below.
+  bool tcp_done = false;
+  if (wants(Protocol::tcp) && !tcp_per_family_ && (proc_only_tables_ & 3U) == 0) {
+    const size_t before = out.size();
+    const auto dumped = netlink_->dump({AF_UNSPEC, Protocol::tcp, options_.tcp_info}, out);
+    if (dumped && !dumped.value().unsupported) {
+      report_dump_problems("netlink tcp", dumped.value(), errors);
+      tcp_done = true;
+    } else {
+      out.resize(before);
+      tcp_per_family_ = true;
+    }
+  }
   for (size_t index = 0; index < std::size(kInetTables); ++index) {
     const InetTable& table = kInetTables[index];
     if (!wants(table.protocol)) continue;
+    if (tcp_done && table.protocol == Protocol::tcp) continue;
     if (proc_only_tables_ & (1U << index)) {
       read_proc_inet(table, out, errors);
       continue;

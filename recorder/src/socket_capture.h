@@ -63,6 +63,8 @@ class SocketCapture {
   // Tables this kernel cannot dump over netlink (ENOENT: no diag handler), read from /proc
   // instead; found once, reported once.
   uint32_t proc_only_tables_ = 0;
+  // The one-dump request for TCP over both families failed once: per-family dumps from then on.
+  bool tcp_per_family_ = false;
   ProcNetReader proc_;
   std::vector<Socket> proc_unix_rows_;  // reused: /proc/net/unix rows to join with netlink
 };

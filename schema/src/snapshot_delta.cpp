@@ -109,15 +109,7 @@ void DeltaEncoder::encode(const Snapshot& previous, const Snapshot& current,
       if (current_of[p] < 0) continue;
       const Socket& a = prev.sockets[p];
       const Socket& b = cur.sockets[current_of[p]];
-      if (a == b) continue;  // most sockets: one comparison instead of a field-by-field mask
-      uint64_t mask = 0;
-      for (int f = 0; f < FIELD_COUNT; ++f) {
-        if (f == OWNERS_FIELD) {
-          if (a.owners != b.owners) mask |= 1ull << f;
-        } else if (get_field(a, f) != get_field(b, f)) {
-          mask |= 1ull << f;
-        }
-      }
+      const uint64_t mask = changed_fields(a, b);
       if (!mask) continue;
       changed_index_.push_back(static_cast<uint32_t>(p));
       changed_mask_.push_back(mask);

@@ -72,5 +72,40 @@ void set_field(Socket& s, int f, uint64_t v) {
   }
 }
 
+uint64_t changed_fields(const Socket& a, const Socket& b) {
+  uint64_t mask = 0;
+  const auto bit = [&mask](int f, bool differs) { mask |= static_cast<uint64_t>(differs) << f; };
+  bit(0, a.state != b.state);
+  bit(1, a.recv_q != b.recv_q);
+  bit(2, a.send_q != b.send_q);
+  bit(3, a.uid != b.uid);
+  bit(4, a.timer != b.timer);
+  bit(5, a.timer_expires_ms != b.timer_expires_ms);
+  bit(6, a.retransmits != b.retransmits);
+  bit(7, a.probes != b.probes);
+  bit(8, a.unix_flags != b.unix_flags);
+  bit(9, a.ref_count != b.ref_count);
+  bit(PEER_INODE_FIELD, a.peer_inode != b.peer_inode);
+  bit(OWNERS_FIELD, !(a.owners == b.owners));
+  bit(TCP_INFO_PRESENT, a.has_tcp_info != b.has_tcp_info);
+  if (!a.has_tcp_info && !b.has_tcp_info) return mask;  // both read as zeros
+  static const TcpInfo absent{};
+  const TcpInfo& x = a.has_tcp_info ? a.tcp_info : absent;
+  const TcpInfo& y = b.has_tcp_info ? b.tcp_info : absent;
+  bit(13, x.rtt_us != y.rtt_us);
+  bit(14, x.rttvar_us != y.rttvar_us);
+  bit(15, x.snd_cwnd != y.snd_cwnd);
+  bit(16, x.snd_ssthresh != y.snd_ssthresh);
+  bit(17, x.retransmits != y.retransmits);
+  bit(18, x.total_retrans != y.total_retrans);
+  bit(19, x.lost != y.lost);
+  bit(20, x.unacked != y.unacked);
+  bit(21, x.last_data_recv_ms != y.last_data_recv_ms);
+  bit(22, x.last_data_sent_ms != y.last_data_sent_ms);
+  bit(23, x.bytes_acked != y.bytes_acked);
+  bit(24, x.bytes_received != y.bytes_received);
+  bit(25, x.probes != y.probes);
+  return mask;
+}
 
 }  // namespace netsnap

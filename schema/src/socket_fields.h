@@ -23,4 +23,10 @@ inline bool is_counter_field(int f) { return f == 18 || f == 23 || f == 24; }
 uint64_t get_field(const Socket& s, int f, bool gated = true);
 void set_field(Socket& s, int f, uint64_t v);
 
+// The fields (bit f for field f, OWNERS_FIELD included) whose get_field values differ: the
+// mask a delta stores. The same as comparing get_field(a, f) with get_field(b, f) for every f
+// (a test holds it to that), without a switch per field: the recorder computes it for every
+// socket of every snapshot, and with tcp_info nearly every socket changes every time.
+uint64_t changed_fields(const Socket& a, const Socket& b);
+
 }  // namespace netsnap

@@ -86,6 +86,26 @@ TEST(SockDiagParser, KeepsScopeOnlyForLinkLocalIpv6) {
   EXPECT_EQ(out[1].local.scope_id, 0u);
 }
 
+TEST(SockDiagParser, BothFamiliesReplyOfTheOlderTcpRequestIsParsedAlike) {
+  // Replies to TCPDIAG_GETSOCK (one dump of IPv4 and IPv6 TCP) carry that type, not
+  // SOCK_DIAG_BY_FAMILY; the messages inside are the same. Other types are still skipped.
+  NetlinkReplyBuilder reply;
+  reply.begin_message(TCPDIAG_GETSOCK)
+      .append_struct(make_inet_v4("127.0.0.1", 22, "127.0.0.1", 40000, tcp_state::established))
+      .end_message();
+  reply.begin_message(TCPDIAG_GETSOCK)
+      .append_struct(make_inet_v6("::1", 22, "::1", 40001, tcp_state::established))
+      .end_message();
+  reply.begin_message(NLMSG_NOOP)
+      .append_struct(make_inet_v4("127.0.0.1", 23, "127.0.0.1", 40002, tcp_state::established))
+      .end_message();
+  std::vector<Socket> out;
+  ASSERT_EQ(parse_sock_diag_batch(reply.bytes(), Protocol::tcp, 1, out).sockets, 2u);
+  EXPECT_EQ(out[0].family, AF_INET);
+  EXPECT_EQ(out[1].family, AF_INET6);
+  EXPECT_EQ(out[1].local.port, 22);
+}
+
 TEST(SockDiagParser, ProbeTimersCountProbesNotRetransmits) {
   auto keepalive = make_inet_v4("10.0.0.1", 22, "10.0.0.2", 5000, tcp_state::established);
   keepalive.idiag_timer = 2;
