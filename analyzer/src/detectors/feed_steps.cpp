@@ -35,7 +35,7 @@ FeedStepReader::~FeedStepReader() {
   reader_.join();
 }
 
-void FeedStepReader::fill(FeedStep& step, const Cursor& cursor, bool file_changed) const {
+void FeedStepReader::fill(FeedStep& step, Cursor& cursor, bool file_changed) const {
   const Snapshot& snapshot = cursor.current();
   const SnapshotChanges& changes = cursor.changes();
   step.entry_index = cursor.entry_index();
@@ -60,38 +60,31 @@ void FeedStepReader::fill(FeedStep& step, const Cursor& cursor, bool file_change
     FeedNamespace& out = step.namespaces[n];
     out.inode = ns.inode;
     out.name = ns.name;
-    size_t closed = 0, changed = 0, opened = 0, all = 0;
+    size_t changed = 0, opened = 0, all = 0;
+    out.changed_index.clear();
     if (step.with_all) {
       for (const Socket& s : ns.sockets)
         if (is_inet_tcp(s)) assign_sockets(out.all, all, s);
     }
-    out.is_new = false;
-    out.socket_changes = 0;
     if (changes.has_previous && n < changes.namespaces.size()) {
       const NamespaceChanges& c = changes.namespaces[n];
-      out.is_new = c.is_new;
-      out.socket_changes = c.closed.size() + c.opened.size() + c.changed.size();
-      for (const Socket& s : c.closed_sockets)
-        if (is_inet_tcp(s)) assign_sockets(out.closed, closed, s);
       for (size_t i = 0; i < c.changed.size() && i < c.changed_before.size(); ++i) {
-        const Socket& before = c.changed_before[i];
         const Socket& after = ns.sockets[c.changed[i].second];
-        if (!is_inet_tcp(after) || !relevant_change(before, after)) continue;
-        size_t unused = changed;
-        assign_sockets(out.before, unused, before);
+        if (!is_inet_tcp(after) || !relevant_change(c.changed_before[i], after)) continue;
         assign_sockets(out.after, changed, after);
+        out.changed_index.push_back(static_cast<uint32_t>(i));
       }
       for (uint32_t index : c.opened)
         if (is_inet_tcp(ns.sockets[index])) assign_sockets(out.opened, opened, ns.sockets[index]);
     }
-    // Drop what an earlier, larger step left beyond this one's sizes (keeps the elements'
-    // memory only up to these sizes: shrinking destroys the rest).
-    out.closed.resize(closed);
-    out.before.resize(changed);
+    // Drop what an earlier, larger step left beyond this one's sizes.
     out.after.resize(changed);
     out.opened.resize(opened);
     out.all.resize(all);
   }
+  // The closed sockets and old values go over whole, without a copy; the cursor refills the
+  // step's previous set (whose memory it reuses) on its next step.
+  cursor.swap_changes(step.changes);
 }
 
 void FeedStepReader::run(Timeline& timeline, size_t first_entry, size_t last_entry) {

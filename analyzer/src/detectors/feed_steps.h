@@ -24,11 +24,11 @@ namespace netsnap::analysis::detectors {
 struct FeedNamespace {
   uint64_t inode = 0;
   std::string name;
-  bool is_new = false;            // absent from the previous snapshot
-  uint64_t socket_changes = 0;    // closed + opened + changed, sockets of every kind
-  // IPv4/IPv6 TCP sockets only. before[i] became after[i]; only changes of the fields the
-  // detectors read are kept (relevant_change).
-  std::vector<Socket> closed, before, after, opened;
+  // IPv4/IPv6 TCP sockets only, copied from the snapshot: after[k] is the new value of the
+  // socket whose old value is changes.namespaces[n].changed_before[changed_index[k]] (only
+  // changes of the fields the detectors read: relevant_change), opened the new sockets.
+  std::vector<Socket> after, opened;
+  std::vector<uint32_t> changed_index;
   std::vector<Socket> all;        // every TCP socket, when the step carries them (with_all)
 };
 
@@ -38,6 +38,9 @@ struct FeedStep {
   bool namespaces_gone = false;   // a namespace of the previous snapshot vanished
   bool with_all = false;          // `all` is filled (see FeedStepReader)
   Snapshot meta;                  // the snapshot without its namespaces
+  // The cursor's changes, taken whole (Cursor::swap_changes): closed sockets and old values
+  // of every kind; consumers pick the TCP ones.
+  SnapshotChanges changes;
   std::vector<FeedNamespace> namespaces;  // the snapshot's, in its order
   size_t namespace_count = 0;     // namespaces[0, namespace_count) are this step's
 };
@@ -61,10 +64,10 @@ class FeedStepReader {
   const FeedStep* next();
 
  private:
-  static constexpr size_t ring_size = 32;
+  static constexpr size_t ring_size = 8;
   static constexpr size_t wake_batch = ring_size / 4;  // hand over in batches, not per step
   void run(Timeline& timeline, size_t first_entry, size_t last_entry);
-  void fill(FeedStep& step, const Cursor& cursor, bool file_changed) const;
+  void fill(FeedStep& step, Cursor& cursor, bool file_changed) const;
 
   std::vector<FeedStep> ring_;
   std::mutex mutex_;

@@ -99,11 +99,15 @@ FeedSummary SnapshotFeed::run(Timeline& timeline, size_t first_entry, size_t las
     } else {
       for (size_t n = 0; n < step->namespace_count; ++n) {
         const FeedNamespace& ns = step->namespaces[n];
-        if (ns.is_new) summary.netns_names.emplace(ns.inode, ns.name);
-        summary.socket_changes += ns.socket_changes;
-        for (const Socket& s : ns.closed) listener.removed(context, ns.inode, s);
-        for (size_t i = 0; i < ns.after.size(); ++i)
-          listener.changed(context, ns.inode, ns.before[i], ns.after[i]);
+        const NamespaceChanges& changes = step->changes.namespaces[n];
+        if (changes.is_new) summary.netns_names.emplace(ns.inode, ns.name);
+        summary.socket_changes +=
+            changes.closed.size() + changes.opened.size() + changes.changed.size();
+        for (const Socket& s : changes.closed_sockets)
+          if (is_inet_tcp(s)) listener.removed(context, ns.inode, s);
+        for (size_t k = 0; k < ns.after.size(); ++k)
+          listener.changed(context, ns.inode, changes.changed_before[ns.changed_index[k]],
+                           ns.after[k]);
         for (const Socket& s : ns.opened) listener.added(context, ns.inode, s);
       }
     }

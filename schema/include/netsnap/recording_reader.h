@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "netsnap/model.h"
@@ -81,6 +82,10 @@ class Cursor {
   // The whole previous snapshot; valid with CursorMode::with_previous when has_previous.
   const Snapshot& previous() const { return previous_; }
   const SnapshotChanges& changes() const { return changes_; }
+  // Exchanges changes() with `other` (O(1)): a consumer that keeps a step's changes beyond
+  // next() takes them instead of copying, and hands back an earlier set whose memory the next
+  // step reuses. changes() is left holding `other`'s old contents until next().
+  void swap_changes(SnapshotChanges& other) { std::swap(changes_, other); }
   size_t entry_index() const { return position_; }  // index into Timeline::entries()
 
  private:
