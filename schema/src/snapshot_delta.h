@@ -10,8 +10,6 @@
 #include "netsnap/recording_reader.h"
 #include "socket_matching.h"
 
-#include <unordered_map>
-
 namespace netsnap {
 
 class DeltaEncoder {
@@ -52,6 +50,9 @@ class DeltaDecoder {
  private:
   Scratch scratch_;
 };
+
+// The namespace of `snapshot` with this inode, or null.
+const Namespace* find_namespace(const Snapshot& snapshot, uint64_t inode);
 
 // The changes between two whole snapshots (after a key snapshot), by socket identity.
 void compute_changes(const Snapshot& previous, const Snapshot& current, SnapshotChanges& changes,
