@@ -17,6 +17,7 @@
 #include "diff_command.h"
 #include "netsnap/recording_reader.h"
 #include "netstat_argument_split.h"
+#include "progress_meter.h"
 #include "recording_summary.h"
 #include "recording_time_zone.h"
 #include "report_command.h"
@@ -258,7 +259,13 @@ int main(int argc, char** argv) {
   }
   if (info->parsed()) return run_info(inputs, utc);
   if (verify->parsed()) return run_verify(inputs);
-  if (report->parsed()) return run_report_command(report_options, std::cout, std::cerr);
+  // Long replays show a progress line on stderr when it is a terminal, nothing otherwise.
+  std::optional<ProgressMeter> progress;
+  if (isatty(STDERR_FILENO) != 0) progress.emplace(std::cerr, report->parsed() ? "report" : "timeline");
+  if (report->parsed()) {
+    if (progress) report_options.progress = &*progress;
+    return run_report_command(report_options, std::cout, std::cerr);
+  }
 
   if (table->parsed() || diff->parsed()) {
     const CommonArgs& common = table->parsed() ? table_args : diff_args;
@@ -309,6 +316,7 @@ int main(int argc, char** argv) {
     request.format = *format;
     request.utc = timeline_args.utc;
     request.sparkline_width = request.format == OutputFormat::text ? terminal_width() : 0;
+    if (progress) request.progress = &*progress;
     auto recording = open_or_report(timeline_args.inputs, ScanMode::fast);
     if (!recording) return EXIT_USAGE;
     return finish_command(run_timeline(*recording, request, std::cout), *recording);

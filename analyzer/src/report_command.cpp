@@ -77,8 +77,9 @@ int run_report_command(const ReportCommandOptions& options, std::ostream& out, s
   auto timeline = Timeline::open(options.inputs, ScanMode::fast);
   if (!timeline) return usage_error(err, timeline.error().message);
   const RecordingTimeZone zone(timeline->header(), options.utc);
-  ReportRequest request{options.from, options.to, options.thresholds};
+  ReportRequest request{options.from, options.to, options.thresholds, options.progress};
   auto model = build_report_model(*timeline, zone, request);
+  if (options.progress) options.progress->finish();
   if (!model) {
     err << render_damage_lines(timeline->damage());
     return usage_error(err, model.error().message);

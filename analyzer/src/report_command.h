@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "detectors/detector_options.h"
+#include "progress_meter.h"
 
 namespace netsnap::analysis {
 
@@ -36,6 +37,7 @@ struct ReportCommandOptions {
   std::string fail_on;          // "", "warning" or "critical"
   bool utc = false;
   detectors::DetectorOptions thresholds;
+  ProgressMeter* progress = nullptr;  // set by main() when stderr is a terminal
 };
 
 // Adds the `report` subcommand with every option (thresholds included) bound to `options`,

@@ -89,7 +89,8 @@ Result<ReportModel> build_report_model(Timeline& timeline, const RecordingTimeZo
                          model.window_snapshots, report_series_max_points);
   // The detectors rank their findings (critical first) and fill the notes; the state counts
   // ride along the same replay.
-  StateTimelineListener states(bucket_ns);
+  if (request.progress) request.progress->start(model.window_snapshots);
+  StateTimelineListener states(bucket_ns, request.progress);
   model.findings =
       detectors::run_detectors(timeline, first, last, request.thresholds, model.run, &states);
   model.timeline = states.take();

@@ -18,6 +18,7 @@
 #include "detectors/finding.h"
 #include "netsnap/recording_reader.h"
 #include "netsnap/result.h"
+#include "progress_meter.h"
 #include "recording_summary.h"
 #include "recording_time_zone.h"
 #include "report_state_timeline.h"
@@ -27,6 +28,7 @@ namespace netsnap::analysis {
 struct ReportRequest {
   std::optional<std::string> from, to;  // the window (time grammar of recording_time_zone.h)
   detectors::DetectorOptions thresholds;
+  ProgressMeter* progress = nullptr;    // a terminal's progress line for the replay, or null
 };
 
 struct ReportModel {

@@ -35,7 +35,8 @@ int64_t floor_to(int64_t wall_ns, int64_t step) {
 
 }  // namespace
 
-StateTimelineListener::StateTimelineListener(int64_t bucket_ns) : counts_(state_count + 2, 0) {
+StateTimelineListener::StateTimelineListener(int64_t bucket_ns, ProgressMeter* progress)
+    : counts_(state_count + 2, 0), progress_(progress) {
   timeline_.bucket_ns = bucket_ns;
   for (const uint8_t state : state_columns) timeline_.columns.emplace_back(tcp_state_name(state));
   timeline_.columns.emplace_back("Recv-Q");
@@ -73,6 +74,7 @@ void StateTimelineListener::changed(const detectors::FeedContext&, uint64_t, con
 }
 
 void StateTimelineListener::end_snapshot(const detectors::FeedContext& context) {
+  if (progress_) progress_->advance();
   const int64_t wall_ns = context.snapshot.wall_ns;
   const int64_t bucket_ns = timeline_.bucket_ns;
   const int64_t time = bucket_ns > 0 ? floor_to(wall_ns, bucket_ns) : wall_ns;

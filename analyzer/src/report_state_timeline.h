@@ -16,6 +16,7 @@
 
 #include "detectors/snapshot_feed.h"
 #include "netsnap/recording_reader.h"
+#include "progress_meter.h"
 
 namespace netsnap::analysis {
 
@@ -32,7 +33,8 @@ class StateTimelineListener final : public detectors::FeedListener {
  public:
   // Rows of bucket_ns (aligned to multiples of it), or one per snapshot when 0
   // (timeline_bucket_ns in report_series.h picks it).
-  explicit StateTimelineListener(int64_t bucket_ns);
+  // `progress` (may be null) advances once per snapshot.
+  explicit StateTimelineListener(int64_t bucket_ns, ProgressMeter* progress = nullptr);
 
   void begin_snapshot(const detectors::FeedContext& context, bool full) override;
   void reset(const detectors::FeedContext& context) override;
@@ -51,6 +53,7 @@ class StateTimelineListener final : public detectors::FeedListener {
 
   StateTimeline timeline_;
   std::vector<int64_t> counts_;  // live, by column
+  ProgressMeter* progress_;
   bool open_row_ = false;
   int64_t open_bucket_ = 0;
 };

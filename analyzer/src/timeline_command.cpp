@@ -50,10 +50,11 @@ struct SnapshotCounts {
 };
 
 SnapshotCounts count_snapshots(Timeline& timeline, const SnapshotRange& range, TimelineGroupBy by,
-                               size_t width) {
+                               size_t width, ProgressMeter* progress) {
   TimelineGrouping grouping(by);
   SnapshotCounts counts;
   counts.totals = replay(timeline, range, grouping, [&](int64_t wall_ns, const TimelineCounter& c) {
+    if (progress) progress->advance();
     counts.times.push_back(wall_ns);
     for (size_t column = 0; column < width; ++column)
       counts.values.push_back(c.count(static_cast<uint32_t>(column)));
@@ -80,20 +81,21 @@ std::optional<size_t> middle_key(const Timeline& timeline, const SnapshotRange& 
 // files cannot be opened a second time. Damage the second replay meets is merged into
 // `timeline`'s.
 SnapshotCounts count_snapshots_in_halves(Timeline& timeline, const SnapshotRange& range,
-                                         TimelineGroupBy by, size_t width) {
+                                         TimelineGroupBy by, size_t width,
+                                         ProgressMeter* progress) {
   const std::optional<size_t> split = middle_key(timeline, range);
-  if (!split) return count_snapshots(timeline, range, by, width);
+  if (!split) return count_snapshots(timeline, range, by, width, progress);
   std::vector<std::string> paths;
   for (const RecordingFileInfo& file : timeline.files()) paths.push_back(file.path);
   auto second = Timeline::open(paths, ScanMode::fast);
   if (!second || second->entries().size() != timeline.entries().size())
-    return count_snapshots(timeline, range, by, width);
+    return count_snapshots(timeline, range, by, width, progress);
   SnapshotCounts later;
   std::thread worker([&] {
-    later = count_snapshots(*second, SnapshotRange{*split, range.last, true}, by, width);
+    later = count_snapshots(*second, SnapshotRange{*split, range.last, true}, by, width, progress);
   });
-  SnapshotCounts counts = count_snapshots(timeline, SnapshotRange{range.first, *split - 1, true}, by,
-                                          width);
+  SnapshotCounts counts =
+      count_snapshots(timeline, SnapshotRange{range.first, *split - 1, true}, by, width, progress);
   worker.join();
   timeline.merge_damage(*second);
   counts.times.insert(counts.times.end(), later.times.begin(), later.times.end());
@@ -146,11 +148,16 @@ Result<TimelineSeries> compute_timeline(Timeline& timeline, const RecordingTimeZ
   if (!range) return range.error();
   TimelineGrouping grouping(request.by);
   TimelineSeries series;
+  ProgressMeter* progress = request.progress;
+  // Open-ended groupings replay twice: first for the columns, then for the counts.
+  const uint64_t snapshots = range->last - range->first + 1;
+  if (progress) progress->start(grouping.is_open_ended() ? 2 * snapshots : snapshots);
 
   if (grouping.is_open_ended()) {
     // First replay: which values reach the highest counts.
-    const ReplayTotals first =
-        replay(timeline, *range, grouping, [](int64_t, const TimelineCounter&) {});
+    const ReplayTotals first = replay(timeline, *range, grouping, [&](int64_t, const TimelineCounter&) {
+      if (progress) progress->advance();
+    });
     grouping.keep_columns(first.peaks, request.top);
   }
   series.columns = grouping.column_names();
@@ -170,7 +177,8 @@ Result<TimelineSeries> compute_timeline(Timeline& timeline, const RecordingTimeZ
     for (size_t c = 0; c < width; ++c) row[c] = std::max(row[c], count_of(c));
   };
   if (!grouping.is_open_ended()) {
-    const SnapshotCounts counts = count_snapshots_in_halves(timeline, *range, request.by, width);
+    const SnapshotCounts counts =
+        count_snapshots_in_halves(timeline, *range, request.by, width, progress);
     for (size_t r = 0; r < counts.times.size(); ++r)
       add_row(counts.times[r], [&](size_t c) { return counts.values[r * width + c]; });
     series.snapshots = counts.totals.snapshots;
@@ -179,6 +187,7 @@ Result<TimelineSeries> compute_timeline(Timeline& timeline, const RecordingTimeZ
   }
   const ReplayTotals totals =
       replay(timeline, *range, grouping, [&](int64_t wall_ns, const TimelineCounter& counter) {
+        if (progress) progress->advance();
         add_row(wall_ns, [&](size_t c) { return counter.count(static_cast<uint32_t>(c)); });
       });
   series.snapshots = totals.snapshots;
@@ -290,6 +299,7 @@ std::string render_timeline_json(const TimelineSeries& series, const RecordingTi
 Status run_timeline(Timeline& timeline, const TimelineRequest& request, std::ostream& out) {
   const RecordingTimeZone zone(timeline.header(), request.utc);
   auto series = compute_timeline(timeline, zone, request);
+  if (request.progress) request.progress->finish();
   if (!series) return series.error();
   switch (request.format) {
     case OutputFormat::text:

@@ -19,6 +19,7 @@
 
 #include "field_writers.h"
 #include "netsnap/recording_reader.h"
+#include "progress_meter.h"
 #include "recording_time_zone.h"
 #include "snapshot_selection.h"
 #include "timeline_grouping.h"
@@ -35,6 +36,8 @@ struct TimelineRequest {
   // Text only: the terminal's width when stdout is a terminal (then sparklines follow the
   // table), 0 otherwise.
   size_t sparkline_width = 0;
+  // A terminal's progress line for the replay, or null (progress_meter.h).
+  ProgressMeter* progress = nullptr;
 };
 
 struct TimelineSeries {
