@@ -259,9 +259,11 @@ int main(int argc, char** argv) {
   }
   if (info->parsed()) return run_info(inputs, utc);
   if (verify->parsed()) return run_verify(inputs);
-  // Long replays show a progress line on stderr when it is a terminal, nothing otherwise.
+  // Long replays (report, timeline) show a progress line on stderr when it is a terminal,
+  // nothing otherwise.
   std::optional<ProgressMeter> progress;
-  if (isatty(STDERR_FILENO) != 0) progress.emplace(std::cerr, report->parsed() ? "report" : "timeline");
+  if ((report->parsed() || timeline->parsed()) && isatty(STDERR_FILENO) != 0)
+    progress.emplace(std::cerr, report->parsed() ? "report" : "timeline");
   if (report->parsed()) {
     if (progress) report_options.progress = &*progress;
     return run_report_command(report_options, std::cout, std::cerr);

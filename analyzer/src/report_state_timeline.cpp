@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <climits>
 
-#include "detectors/kernel_counter_feed.h"
 #include "socket_text.h"
 
 namespace netsnap::analysis {
@@ -87,16 +86,6 @@ void StateTimelineListener::end_snapshot(const detectors::FeedContext& context) 
   }
   int64_t* row = timeline_.values.data() + timeline_.values.size() - width;
   for (size_t c = 0; c < width; ++c) row[c] = std::max(row[c], counts_[c]);
-}
-
-StateTimeline count_states(Timeline& timeline, size_t first, size_t last, int64_t bucket_ns) {
-  StateTimelineListener listener(bucket_ns);
-  detectors::BucketClock clock(first, last,
-                               2);  // the feed needs one; the listener keeps its own rows
-  detectors::KernelCounterFeed counters;
-  detectors::SnapshotFeed(detectors::PortRange{})
-      .run(timeline, first, last, clock, counters, listener);
-  return listener.take();
 }
 
 }  // namespace netsnap::analysis

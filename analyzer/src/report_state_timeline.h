@@ -5,7 +5,6 @@
 // Built as a detectors::FeedListener so that it rides along the detectors' own replay
 // (run_detectors' `also`): the replay (decoding every snapshot of a day-long recording) is
 // most of a report's cost, and a second one for the timeline alone would nearly double it.
-// count_states() drives a replay of its own, for tests and other callers.
 // The feed hands over IPv4/IPv6 TCP sockets only, so the timeline is about TCP: the states
 // every detector reasons about.
 #pragma once
@@ -58,7 +57,5 @@ class StateTimelineListener final : public detectors::FeedListener {
   int64_t open_bucket_ = 0;
 };
 
-// Replays entries [first, last] through a SnapshotFeed of its own into a StateTimelineListener.
-StateTimeline count_states(Timeline& timeline, size_t first, size_t last, int64_t bucket_ns);
 
 }  // namespace netsnap::analysis

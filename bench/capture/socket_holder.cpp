@@ -12,7 +12,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -25,6 +24,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "stop_signals.h"
 
 namespace {
 
@@ -144,7 +145,7 @@ void close_with_reset(const std::vector<int>& fds) {
   }
 }
 
-int run_holder(const HolderOptions& options) {
+int run_holder(const HolderOptions& options, const sigset_t& stop_signals) {
   const auto address = resolve_address(options.address, options.port);
   if (!address) {
     std::fprintf(stderr, "socket_holder: '%s' is not an IP address\n", options.address.c_str());
@@ -183,10 +184,6 @@ int run_holder(const HolderOptions& options) {
               static_cast<int>(getpid()));
   std::fflush(stdout);
 
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
   int received = 0;
   sigwait(&stop_signals, &received);
   close_with_reset(held);
@@ -204,14 +201,7 @@ int main(int argc, char** argv) {
                  "[--extra-listeners L]\n");
     return 2;
   }
-  // Blocked before anything else so that sigwait() receives them; the parent's death is
-  // turned into a SIGTERM so a benchmark killed with SIGKILL leaves no holder behind.
   sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
-  prctl(PR_SET_PDEATHSIG, SIGTERM);
-  if (getppid() == 1) return 0;  // the parent died before prctl: nobody will stop us
-  return run_holder(*options);
+  if (!netsnap::bench::stop_with_parent(stop_signals)) return 0;
+  return run_holder(*options, stop_signals);
 }

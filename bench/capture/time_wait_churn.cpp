@@ -11,7 +11,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -22,6 +21,8 @@
 #include <ctime>
 #include <optional>
 #include <string>
+
+#include "stop_signals.h"
 
 namespace {
 
@@ -117,12 +118,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
-  // A benchmark killed with SIGKILL must not leave the churn running.
-  prctl(PR_SET_PDEATHSIG, SIGTERM);
-  if (getppid() == 1) return 0;
+  if (!netsnap::bench::stop_with_parent(stop_signals)) return 0;
   return run_churn(*options, stop_signals);
 }

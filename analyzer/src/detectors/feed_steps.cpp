@@ -11,13 +11,15 @@ void assign_sockets(std::vector<Socket>& out, size_t& used, const Socket& socket
   out[used++] = socket;
 }
 
-}  // namespace
-
+// The fields detectors read; a step that changed only others (tcp_info, timer countdowns) is
+// not worth an event.
 bool relevant_change(const Socket& a, const Socket& b) {
   return a.state != b.state || a.recv_q != b.recv_q || a.send_q != b.send_q ||
          a.owners != b.owners || a.timer != b.timer || a.retransmits != b.retransmits ||
          a.inode != b.inode;
 }
+
+}  // namespace
 
 FeedStepReader::FeedStepReader(Timeline& timeline, size_t first_entry, size_t last_entry)
     : ring_(ring_size) {

@@ -26,7 +26,7 @@ struct FeedNamespace {
   std::string name;
   // IPv4/IPv6 TCP sockets only, copied from the snapshot: after[k] is the new value of the
   // socket whose old value is changes.namespaces[n].changed_before[changed_index[k]] (only
-  // changes of the fields the detectors read: relevant_change), opened the new sockets.
+  // changes of the fields the detectors read), opened the new sockets.
   std::vector<Socket> after, opened;
   std::vector<uint32_t> changed_index;
   std::vector<Socket> all;        // every TCP socket, when the step carries them (with_all)
@@ -44,10 +44,6 @@ struct FeedStep {
   std::vector<FeedNamespace> namespaces;  // the snapshot's, in its order
   size_t namespace_count = 0;     // namespaces[0, namespace_count) are this step's
 };
-
-// The fields detectors read; a step that changed only others (tcp_info, timer countdowns) is
-// not worth an event.
-bool relevant_change(const Socket& a, const Socket& b);
 
 class FeedStepReader {
  public:
