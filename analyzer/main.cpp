@@ -75,7 +75,7 @@ int run_info(const std::vector<std::string>& inputs, bool utc) {
   return finish(summary.damage);
 }
 
-int run_verify(const std::vector<std::string>& inputs) {
+int run_verify(const std::vector<std::string>& inputs, bool utc) {
   auto timeline = open_or_report(inputs, ScanMode::full);
   if (!timeline) return EXIT_USAGE;
   RecordingSummary summary = summarize(*timeline);
@@ -86,6 +86,7 @@ int run_verify(const std::vector<std::string>& inputs) {
     std::cout << escaped(f.path) << ": " << (damaged ? "DAMAGED" : "ok") << " (" << f.snapshots
               << " snapshots)\n";
   }
+  std::cout << render_capture_problems(summary, RecordingTimeZone(timeline->header(), utc));
   return finish(summary.damage);
 }
 
@@ -171,9 +172,12 @@ int main(int argc, char** argv) {
   info->add_flag("--utc", utc, "Show times in UTC instead of the recorded host's time zone");
 
   auto* verify = app.add_subcommand("verify",
-                                    "Check every record; exit 0 when intact, 1 when damaged.\n"
+                                    "Check every record; exit 0 when intact, 1 when damaged. Also "
+                                    "lists the problems the recorder met while capturing "
+                                    "(snapshots it could not write, /proc reads that failed).\n"
                                     "Example: netsnap-analyze verify incident.netsnap");
   verify->add_option("inputs", inputs, "Recording files or directories")->required();
+  verify->add_flag("--utc", utc, "Show times in UTC instead of the recorded host's time zone");
 
   // table
   CommonArgs table_args;
@@ -258,7 +262,7 @@ int main(int argc, char** argv) {
     return usage_error(std::string(e.what()) + " (see --help)");
   }
   if (info->parsed()) return run_info(inputs, utc);
-  if (verify->parsed()) return run_verify(inputs);
+  if (verify->parsed()) return run_verify(inputs, utc);
   // Long replays (report, timeline) show a progress line on stderr when it is a terminal,
   // nothing otherwise.
   std::optional<ProgressMeter> progress;

@@ -12,7 +12,9 @@
 #include <cstring>
 #include <iostream>
 
+#include "output_lock.h"
 #include "record_options.h"
+#include "recording_output.h"
 #include "sampling_loop.h"
 
 namespace {
@@ -48,7 +50,11 @@ int main(int argc, char** argv) {
                "2 bad arguments or setup (nothing recorded)."};
   // -o is checked by check_record_options rather than marked required: CLI11 reports a
   // missing required option before an unknown one, and "--bogus" must be named as the problem.
-  app.add_option("-o,--output", o.output, "Recording file (required), e.g. -o /var/lib/netsnap/host.netsnap; appends when it is already a recording of this host");
+  app.add_option("-o,--output", o.output, "Recording file or directory (required), e.g. -o /var/lib/netsnap/host.netsnap; a file is appended to when it is already a recording of this host; in a directory, time-named files HOST-YYYYmmddTHHMMSSZ.netsnap are written, e.g. -o /var/lib/netsnap");
+  app.add_option("--rotate-size", o.rotate_size, "With -o DIR: start a new file when the current one reaches SIZE (K, M, G; default 64M), e.g. --rotate-size 64M");
+  app.add_option("--rotate-age", o.rotate_age, "With -o DIR: start a new file when the current one is this old (default 1h), e.g. --rotate-age 1h");
+  app.add_option("--keep-size", o.keep_size, "With -o DIR: delete this host's oldest files while all of them take more than SIZE, e.g. --keep-size 1G");
+  app.add_option("--keep-age", o.keep_age, "With -o DIR: delete this host's files last written longer ago than this, e.g. --keep-age 14d");
   app.add_option("-c,--interval", o.interval_s, "Seconds between snapshots, fractional allowed, >= 0.1 (default 1), e.g. -c 0.5");
   app.add_option("-n,--count", o.count, "Stop after N snapshots (N >= 1), e.g. -n 10")
       ->check([](const std::string& text) -> std::string {
@@ -81,7 +87,7 @@ int main(int argc, char** argv) {
   o.tcp_info = !no_tcp_info;
   LoopLimits limits;
   if (!duration.empty()) {
-    auto d = parse_record_duration(duration);
+    auto d = parse_record_duration(duration, "--duration");
     if (!d) return usage_error(d.error().message);
     limits.duration_ns = *d;
   }
@@ -103,10 +109,13 @@ int main(int argc, char** argv) {
   FileHeader header = sampler.header();
   WriterOptions writer_options;
   writer_options.key_interval = o.key_interval;
-  auto writer = checked->action == OutputAction::append
-                    ? RecordingWriter::append(o.output, header, writer_options)
-                    : RecordingWriter::create(o.output, header, writer_options);
-  if (!writer) return usage_error(writer.error().message);
+  // Locked before anything is created or truncated: a second recorder must not touch it.
+  auto lock = OutputLock::acquire(o.output);
+  if (!lock) return usage_error(lock.error().message);
+  auto output = checked->output_is_directory
+                    ? RecordingOutput::open_directory(o.output, checked->policy, header, writer_options)
+                    : RecordingOutput::open_file(o.output, checked->action, header, writer_options);
+  if (!output) return usage_error(output.error().message);
   if (!header.owners_complete && o.owners)
     std::cerr << "netsnap-record: not running as root: owners of other users' sockets will be missing\n";
   if (checked->capture.requested_source == CaptureSource::netlink && sampler.source() == CaptureSource::proc)
@@ -116,11 +125,13 @@ int main(int argc, char** argv) {
     std::cerr << "netsnap-record: recording " << protocols(checked->capture) << " sockets"
               << (o.netns.empty() ? "" : " of namespace " + o.netns) << " via "
               << (sampler.source() == CaptureSource::proc ? "/proc" : "netlink") << " to "
-              << o.output << (checked->action == OutputAction::append ? " (appending)" : "")
+              << o.output
+              << (checked->output_is_directory ? " (time-named files)"
+                  : checked->action == OutputAction::append ? " (appending)" : "")
               << " every " << o.interval_s << " s\n";
 
-  auto report = run_sampling_loop(sampler, *writer, signals, limits);
-  Status closed = writer->close();
+  auto report = run_sampling_loop(sampler, *output, signals, limits);
+  Status closed = output->close();
   if (!report) {
     std::cerr << "netsnap-record: " << report.error().message << "\n";
     return EXIT_FAILED;
@@ -130,7 +141,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "netsnap-record: %llu snapshots, %llu bytes written, mean capture %.1f ms, %llu ticks skipped%s\n",
                  static_cast<unsigned long long>(report->snapshots),
-                 static_cast<unsigned long long>(writer->bytes_written()), mean_ms,
+                 static_cast<unsigned long long>(output->bytes_written()), mean_ms,
                  static_cast<unsigned long long>(report->skipped_ticks),
                  report->write_failures ? ", some snapshots lost to write errors" : "");
   }

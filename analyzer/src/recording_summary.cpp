@@ -65,9 +65,33 @@ RecordingSummary summarize(const Timeline& timeline) {
 void decode_all(Timeline& timeline, RecordingSummary& summary) {
   auto cursor = timeline.cursor();
   uint64_t decoded = 0;
-  while (cursor.next()) ++decoded;
+  auto& problems = summary.capture_problems;
+  while (cursor.next()) {
+    ++decoded;
+    for (const CaptureError& e : cursor.current().errors) {
+      auto known = std::find_if(problems.begin(), problems.end(), [&](const CaptureProblem& p) {
+        return p.source == e.source && p.message == e.message;
+      });
+      // A host with a thousand distinct problems would bury the report: the first 100 are
+      // kept, later ones only counted into the last line.
+      if (known == problems.end() && problems.size() < 100)
+        known = problems.insert(problems.end(), {e.source, e.message, 0, cursor.current().wall_ns});
+      else if (known == problems.end())
+        known = problems.end() - 1;
+      ++known->snapshots;
+    }
+  }
   summary.damage = timeline.damage();
   summary.snapshots = decoded;
+}
+
+std::string render_capture_problems(const RecordingSummary& summary, const RecordingTimeZone& zone) {
+  std::string out;
+  for (const CaptureProblem& p : summary.capture_problems)
+    out += "capture problem: " + escaped(p.source) + ": " + escaped(p.message) + " (" +
+           std::to_string(p.snapshots) + " snapshot" + (p.snapshots == 1 ? "" : "s") +
+           ", first at " + zone.format(p.first_ns) + ")\n";
+  return out;
 }
 
 std::vector<DamagedRegion> merge_follow_on_damage(const std::vector<DamagedRegion>& damage) {

@@ -17,6 +17,15 @@ struct Gap {
   uint64_t missed = 0;    // intervals without a snapshot
 };
 
+// One problem the recorder met while capturing (a failed /proc read, snapshots it could not
+// write), as recorded in the snapshots: identical messages are counted together.
+struct CaptureProblem {
+  std::string source;
+  std::string message;
+  uint64_t snapshots = 0;
+  int64_t first_ns = 0;
+};
+
 struct RecordingSummary {
   uint64_t snapshots = 0;
   int64_t first_ns = 0, last_ns = 0;
@@ -26,12 +35,17 @@ struct RecordingSummary {
   uint64_t sockets_seen = 0;        // summed over snapshots with a known count
   uint64_t snapshots_counted = 0;   // snapshots whose socket count is known
   std::vector<DamagedRegion> damage;
+  std::vector<CaptureProblem> capture_problems;  // filled by decode_all, in order of first sight
 };
 
 RecordingSummary summarize(const Timeline& timeline);
 
-// Decodes every snapshot (damage found this way joins the summary's list).
+// Decodes every snapshot (damage found this way joins the summary's list) and collects the
+// capture problems recorded in them.
 void decode_all(Timeline& timeline, RecordingSummary& summary);
+
+// "capture problem: SOURCE: MESSAGE (N snapshots, first at TIME)" lines, escaped.
+std::string render_capture_problems(const RecordingSummary& summary, const RecordingTimeZone& zone);
 
 std::string render_info(const Timeline& timeline, const RecordingSummary& summary,
                         const RecordingTimeZone& zone);

@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "netsnap/recording_writer.h"
+#include "recording_output.h"
 #include "signal_watcher.h"
 #include "snapshot_sampler.h"
 
@@ -24,8 +24,10 @@ struct LoopReport {
 };
 
 // Runs until done; write failures are reported on stderr once per kind and retried on the
-// next tick (the file stays intact). Returns an Error only when the output cannot be reopened.
-Result<LoopReport> run_sampling_loop(SnapshotSampler& sampler, RecordingWriter& writer,
+// next tick (the file stays intact), and the next snapshot that is stored carries a capture
+// error saying how many were lost since when. Retention runs at start, after every file
+// change and every minute. Returns an Error only when the output cannot be reopened.
+Result<LoopReport> run_sampling_loop(SnapshotSampler& sampler, RecordingOutput& output,
                                      SignalWatcher& signals, const LoopLimits& limits);
 
 }  // namespace netsnap

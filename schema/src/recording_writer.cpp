@@ -119,8 +119,10 @@ Result<RecordingWriter> RecordingWriter::create(const std::string& path, const F
   s->path = path;
   s->header = header;
   s->options = options;
-  s->fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // 0640: sockets, peers and command lines are not for every local user to read.
+  s->fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640);
   if (s->fd < 0) return s->io_error("cannot create");
+  s->seq = options.start_after_seq;
   s->frame.resize(PREAMBLE_SIZE);
   encode_preamble(std::span<uint8_t, PREAMBLE_SIZE>(s->frame.data(), PREAMBLE_SIZE), FORMAT_VERSION);
   if (Status st = s->write_frame(); !st) return st.error();
@@ -147,7 +149,7 @@ Result<RecordingWriter> RecordingWriter::append(const std::string& path, const F
   s->path = path;
   s->header = header;
   s->options = options;
-  s->fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  s->fd = ::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
   if (s->fd < 0) return s->io_error("cannot open");
   struct stat st {};
   if (fstat(s->fd, &st) != 0) return s->io_error("cannot stat");
@@ -205,7 +207,9 @@ Status RecordingWriter::write(const Snapshot& snapshot) {
   std::swap(s.previous, s.stored);
   s.pending.push_back({0, at, seq, snapshot.wall_ns, key, socket_count(s.previous)});
   ++s.snapshots;
-  if (s.pending.size() >= s.options.index_every) return s.write_index();
+  // The snapshot is stored: an index that cannot be written now (disk full) stays pending and
+  // is tried again with the next one; readers rebuild a missing index from the records.
+  if (s.pending.size() >= s.options.index_every) (void)s.write_index();
   return ok_status();
 }
 

@@ -67,7 +67,9 @@ expect_usage_error --output -- "$record" -n 1
 # Output directories that are missing or cannot be written.
 expect_usage_error --output -- "$record" -o "$work/no-such-dir/out.netsnap" -n 1
 expect_usage_error no-such-dir -- "$record" -o "$work/no-such-dir/out.netsnap" -n 1
-expect_usage_error --output -- "$record" -o "$work" -n 1   # a directory, not a file
+expect_usage_error --output -- "$record" -o "$work/no-such-dir/" -n 1   # a directory that is not there
+expect_usage_error --keep-size -- "$record" -o "$out" -n 1 --keep-size 1G   # needs -o DIR
+expect_usage_error --rotate-size -- "$record" -o "$work" -n 1 --rotate-size 10XB
 mkdir "$work/locked"
 chmod 755 "$work/locked"
 if [ "$(id -u)" -eq 0 ]; then
@@ -119,7 +121,8 @@ expect_usage_error --netns -- "$record" -o "$out" -n 1 --netns "$work/precious.t
 [ ! -s "$work/cmp.err" ] || fail "--help wrote to stderr"
 for option in "-o,--output" "-c,--interval" "-n,--count" "--duration" "-t,--tcp" "-u,--udp" \
               "-w,--raw" "-x,--unix" "--no-owners" "--no-tcp-info" "--source" "--netns" \
-              "--key-interval" "-q,--quiet" "--force"; do
+              "--key-interval" "-q,--quiet" "--force" "--rotate-size" "--rotate-age" \
+              "--keep-size" "--keep-age"; do
   line=$(grep -E -- "^ +${option}( |$)" "$work/cmp.help" || true)
   [ -n "$line" ] || fail "--help does not document $option"
   echo "$line" | grep -q "e\.g\. " || fail "--help has no example for $option: $line"

@@ -26,11 +26,13 @@ struct WriterOptions {
   uint32_t key_interval = 600;
   uint32_t index_every = 128;   // a time-index record every this many snapshots
   bool fsync_each = false;     // fdatasync after every snapshot (write(2) always happens)
+  // create(): the first snapshot gets this + 1 (a rotated file continues the numbering).
+  uint64_t start_after_seq = 0;
 };
 
 class RecordingWriter {
  public:
-  // A new recording at `path`, replacing any file there.
+  // A new recording at `path` (mode 0640, never through a symlink), replacing any file there.
   static Result<RecordingWriter> create(const std::string& path, const FileHeader& header,
                                         const WriterOptions& options);
   // Continues the timeline of the recording at `path` (sequence numbers go on). Refuses a file
