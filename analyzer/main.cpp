@@ -263,11 +263,13 @@ int main(int argc, char** argv) {
   }
   if (info->parsed()) return run_info(inputs, utc);
   if (verify->parsed()) return run_verify(inputs, utc);
-  // Long replays (report, timeline) show a progress line on stderr when it is a terminal,
-  // nothing otherwise.
+  // Long replays (report, timeline, table of a span into a file) show a progress line on
+  // stderr when it is a terminal, nothing otherwise. table writes its rows as it goes, so on
+  // a terminal stdout the line would tear through them: only when stdout is elsewhere.
   std::optional<ProgressMeter> progress;
-  if ((report->parsed() || timeline->parsed()) && isatty(STDERR_FILENO) != 0)
-    progress.emplace(std::cerr, report->parsed() ? "report" : "timeline");
+  const bool table_to_file = table->parsed() && isatty(STDOUT_FILENO) == 0;
+  if ((report->parsed() || timeline->parsed() || table_to_file) && isatty(STDERR_FILENO) != 0)
+    progress.emplace(std::cerr, report->parsed() ? "report" : timeline->parsed() ? "timeline" : "table");
   if (report->parsed()) {
     if (progress) report_options.progress = &*progress;
     return run_report_command(report_options, std::cout, std::cerr);
@@ -288,6 +290,7 @@ int main(int argc, char** argv) {
       request.selection.index = index;
       request.selection.from = from;
       request.selection.to = to;
+      if (progress) request.progress = &*progress;
       if (auto checked = check_selectors(request.selection); !checked) {
         return usage_error(checked.error().message);
       }

@@ -173,7 +173,9 @@ Status run_table(Timeline& timeline, const TableRequest& request, std::ostream& 
 
   Cursor cursor = timeline.cursor(range->first);
   bool first = true;
+  if (request.progress) request.progress->start(range->last - range->first + 1);
   while (cursor.next() && cursor.entry_index() <= range->last) {
+    if (request.progress) request.progress->advance();
     const Snapshot& snapshot = cursor.current();
     if (first && needs_users && !users.knows_every_uid_of(snapshot)) {
       users.replay_up_to(timeline, cursor.entry_index());
@@ -182,6 +184,7 @@ Status run_table(Timeline& timeline, const TableRequest& request, std::ostream& 
     users.add(snapshot);
     writer.write(snapshot, true);
   }
+  if (request.progress) request.progress->finish();
   writer.finish();
   return ok_status();
 }

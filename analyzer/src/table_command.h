@@ -17,6 +17,7 @@
 #include "field_writers.h"
 #include "netsnap/recording_reader.h"
 #include "netstat_options.h"
+#include "progress_meter.h"
 #include "snapshot_selection.h"
 #include "socket_filter.h"
 
@@ -30,6 +31,9 @@ struct TableRequest {
   bool utc = false;
   // --resolve: host names from the analyst's resolver in the text format (host_names.h).
   bool resolve = false;
+  // A sequence (--all, --from/--to) written to a file: a progress line on the terminal, or
+  // null (progress_meter.h). main() passes one only when stdout is not that terminal.
+  ProgressMeter* progress = nullptr;
 };
 
 // Writes the selected snapshots to `out`. Fails, writing nothing, when the selection does not
