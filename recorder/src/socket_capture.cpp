@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <iterator>
 #include <string_view>
@@ -104,6 +105,18 @@ void SocketCapture::capture(Namespace& ns, std::vector<CaptureError>& errors) {
   }
   sort_sockets(ns.sockets);
   remove_duplicate_sockets(ns.sockets);
+  fit_capacity(ns.sockets);
+}
+
+void SocketCapture::fit_capacity(std::vector<Socket>& sockets) {
+  // The array lives as long as the recorder: after growth (by a quarter while parsing) or a
+  // spike that has passed, keep a sixteenth of headroom, not up to a quarter (or more) unused.
+  const size_t n = sockets.size();
+  if (sockets.capacity() <= n + n / 8 + 64) return;
+  std::vector<Socket> fitted;
+  fitted.reserve(n + n / 16);
+  std::move(sockets.begin(), sockets.end(), std::back_inserter(fitted));
+  sockets.swap(fitted);
 }
 
 void SocketCapture::capture_netlink(std::vector<Socket>& out, std::vector<CaptureError>& errors) {

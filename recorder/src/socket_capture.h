@@ -48,6 +48,7 @@ class SocketCapture {
   const SocketCaptureOptions& options() const { return options_; }
 
  private:
+  static void fit_capacity(std::vector<Socket>& sockets);
   bool wants(Protocol protocol) const;
   void capture_netlink(std::vector<Socket>& out, std::vector<CaptureError>& errors);
   void capture_proc(std::vector<Socket>& out, std::vector<CaptureError>& errors);

@@ -5,6 +5,9 @@
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 #include <kj/array.h>
+// ZSTD_getCParams (the level's defaults, to cap them) is in the static-only section of the
+// API; Debian's libzstd exports it.
+#define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 
 #include <string>
@@ -27,14 +30,20 @@ class RecordEncoder {
   template <class LevelFor>
   void encode(RecordType type, uint64_t seq, int64_t wall_ns, capnp::MessageBuilder& message,
               LevelFor level_for, std::vector<uint8_t>& out) {
-    flat_ = capnp::messageToFlatArray(message);
-    compress(type, seq, wall_ns, level_for(flat_.asBytes().size()), out);
+    auto segments = message.getSegmentsForOutput();
+    const size_t raw = capnp::computeSerializedSizeInWords(segments) * sizeof(capnp::word);
+    compress(type, seq, wall_ns, segments, raw, level_for(raw), out);
   }
 
  private:
-  void compress(RecordType type, uint64_t seq, int64_t wall_ns, int level, std::vector<uint8_t>& out);
+  // Streams the flat form (segment table, then each segment) through zstd without building
+  // it: at 100,000 sockets a key's flat copy and a bound-sized output buffer would be 12 MB of
+  // the recorder's peak memory. `out` grows only to the compressed size.
+  void compress(RecordType type, uint64_t seq, int64_t wall_ns,
+                kj::ArrayPtr<const kj::ArrayPtr<const capnp::word>> segments, size_t raw_size,
+                int level, std::vector<uint8_t>& out);
   ZSTD_CCtx* cctx_;
-  kj::Array<capnp::word> flat_;
+  std::vector<uint32_t> segment_table_;
 };
 
 class RecordDecoder {

@@ -1,5 +1,5 @@
-// The writer keeps the last snapshot it stored (in stored order) to encode the next one as a
-// delta, and the index entries since its last TimeIndex record.
+// The writer keeps the last snapshot it stored (in stored order, updated in place) to encode
+// the next one as a delta, and the index entries since its last TimeIndex record.
 #include "netsnap/recording_writer.h"
 
 #include <capnp/message.h>
@@ -27,8 +27,7 @@ struct RecordingWriter::State {
   uint64_t seq = 0;
   uint64_t since_key = 0;
   bool need_key = true;
-  Snapshot previous;  // as a reader rebuilds it
-  Snapshot stored;
+  Snapshot previous;  // the last snapshot written, as a reader rebuilds it
   uint64_t last_index_offset = 0;
   std::vector<SnapshotEntry> pending;  // not yet in a TimeIndex record
   uint64_t bytes = 0, snapshots = 0;
@@ -97,6 +96,34 @@ struct RecordingWriter::State {
 };
 
 namespace {
+
+// `to` = `from`, with a sixteenth of spare capacity in each socket array so that the deltas
+// after a key grow it in place rarely: each growth briefly holds two copies (2 x 25 MB at
+// 100,000 sockets), the recorder's peak memory.
+void copy_with_headroom(const Snapshot& from, Snapshot& to) {
+  to.seq = from.seq;
+  to.wall_ns = from.wall_ns;
+  to.mono_ns = from.mono_ns;
+  to.capture_ns = from.capture_ns;
+  to.source = from.source;
+  to.errors = from.errors;
+  to.processes = from.processes;
+  to.counters = from.counters;
+  to.settings_changed = from.settings_changed;
+  to.users_added = from.users_added;
+  to.namespaces.resize(from.namespaces.size());
+  for (size_t n = 0; n < from.namespaces.size(); ++n) {
+    const Namespace& f = from.namespaces[n];
+    Namespace& t = to.namespaces[n];
+    t.inode = f.inode;
+    t.name = f.name;
+    if (t.sockets.capacity() < f.sockets.size()) {
+      std::vector<Socket>().swap(t.sockets);  // free the old array before taking the new one
+      t.sockets.reserve(f.sockets.size() + f.sockets.size() / 16);
+    }
+    t.sockets.assign(f.sockets.begin(), f.sockets.end());
+  }
+}
 
 uint32_t socket_count(const Snapshot& s) {
   size_t n = 0;
@@ -178,17 +205,19 @@ Status RecordingWriter::write(const Snapshot& snapshot) {
   capnp::MallocMessageBuilder message;
   bool key = s.need_key || s.since_key + 1 >= s.options.key_interval;
   uint64_t seq = s.seq + 1;
+  // `previous` becomes this snapshot as a reader will rebuild it, before the write is known
+  // to succeed: when it fails, the next snapshot is a key (it needs no base).
   if (key) {
     auto root = message.initRoot<wire::Snapshot>();
     wire_codec::write_snapshot(snapshot, root);
     root.setSeq(seq);
-    s.stored = snapshot;
+    copy_with_headroom(snapshot, s.previous);
   } else {
     auto root = message.initRoot<wire::SnapshotDelta>();
-    s.delta.encode(s.previous, snapshot, root, s.stored);
+    s.delta.encode(s.previous, snapshot, root);
     root.setSeq(seq);
   }
-  s.stored.seq = seq;
+  s.previous.seq = seq;
   s.encoder.encode(key ? RecordType::key : RecordType::delta, seq, snapshot.wall_ns, message,
                    [&](size_t raw) {
                      if (key) return s.options.key_zstd_level;
@@ -197,14 +226,14 @@ Status RecordingWriter::write(const Snapshot& snapshot) {
                    },
                    s.frame);
   uint64_t at = s.end;
-  if (Status st = s.write_frame(); !st) return st;
+  if (Status st = s.write_frame(); !st) {
+    s.need_key = true;
+    return st;
+  }
   if (s.options.fsync_each) fdatasync(s.fd);
   s.seq = seq;
   s.need_key = false;
   s.since_key = key ? 0 : s.since_key + 1;
-  // Swapped, not moved: `stored` keeps the old snapshot's memory for the next encode, so a
-  // snapshot of 100,000 sockets does not allocate (and page in) its socket array every time.
-  std::swap(s.previous, s.stored);
   s.pending.push_back({0, at, seq, snapshot.wall_ns, key, socket_count(s.previous)});
   ++s.snapshots;
   // The snapshot is stored: an index that cannot be written now (disk full) stays pending and

@@ -14,10 +14,11 @@ namespace netsnap {
 
 class DeltaEncoder {
  public:
-  // Writes `current` as changes against `previous` into `out`, and leaves in `stored` the
-  // snapshot as a reader will rebuild it (same content, sockets in the delta's order).
-  void encode(const Snapshot& previous, const Snapshot& current,
-              wire::SnapshotDelta::Builder out, Snapshot& stored);
+  // Writes `current` as changes against `previous` into `out`, and turns `previous` in place
+  // into the snapshot as a reader will rebuild it (current's content, sockets in the delta's
+  // order). In place, not into a copy: at 100,000 sockets a second socket array is 25 MB of
+  // the recorder's memory and a 25 MB copy per snapshot.
+  void encode(Snapshot& previous, const Snapshot& current, wire::SnapshotDelta::Builder out);
 
  private:
   SocketMatcher matcher_;
@@ -26,6 +27,8 @@ class DeltaEncoder {
   std::vector<const Socket*> added_;
   std::vector<uint32_t> changed_index_;
   std::vector<uint64_t> changed_mask_;
+  std::vector<int32_t> current_of_;
+  std::vector<Namespace> namespaces_;  // previous's, moved into current's order
   std::string removed_, changed_, counter_deltas_, columns_;
 };
 

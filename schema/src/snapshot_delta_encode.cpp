@@ -37,8 +37,8 @@ const Namespace* find_namespace(const Snapshot& s, uint64_t inode) {
   return nullptr;
 }
 
-void DeltaEncoder::encode(const Snapshot& previous, const Snapshot& current,
-                          wire::SnapshotDelta::Builder out, Snapshot& stored) {
+void DeltaEncoder::encode(Snapshot& previous, const Snapshot& current,
+                          wire::SnapshotDelta::Builder out) {
   out.setSeq(current.seq);
   out.setWallNs(current.wall_ns);
   out.setMonoNs(current.mono_ns);
@@ -46,24 +46,18 @@ void DeltaEncoder::encode(const Snapshot& previous, const Snapshot& current,
   out.setSource(static_cast<wire::CaptureSource>(current.source));
   wire_codec::write_errors(current.errors, out.initErrors(current.errors.size()));
 
-  stored.seq = current.seq;
-  stored.wall_ns = current.wall_ns;
-  stored.mono_ns = current.mono_ns;
-  stored.capture_ns = current.capture_ns;
-  stored.source = current.source;
-  stored.errors = current.errors;
-  stored.processes = current.processes;
-  stored.counters = current.counters;
-  stored.settings_changed = current.settings_changed;
-  stored.users_added = current.users_added;
-  stored.namespaces.resize(current.namespaces.size());
+  // previous's namespaces in current's order (moved: no socket is copied); one that is gone
+  // is dropped, a new one starts empty.
+  namespaces_.clear();
+  namespaces_.resize(current.namespaces.size());
+  for (size_t n = 0; n < current.namespaces.size(); ++n)
+    for (Namespace& ns : previous.namespaces)
+      if (ns.inode == current.namespaces[n].inode) namespaces_[n] = std::move(ns);
 
-  static const Namespace empty_namespace;
   auto namespaces = out.initNamespaces(current.namespaces.size());
   for (size_t n = 0; n < current.namespaces.size(); ++n) {
     const Namespace& cur = current.namespaces[n];
-    const Namespace* found = find_namespace(previous, cur.inode);
-    const Namespace& prev = found ? *found : empty_namespace;
+    Namespace& prev = namespaces_[n];
     auto ns_out = namespaces[n];
     ns_out.setInode(cur.inode);
     ns_out.setName(cur.name);
@@ -83,36 +77,20 @@ void DeltaEncoder::encode(const Snapshot& previous, const Snapshot& current,
         last = i;
       }
     // Changed: survivors in previous order with the fields that differ.
-    std::vector<int32_t> current_of(prev.sockets.size(), -1);
+    current_of_.assign(prev.sockets.size(), -1);
     for (size_t c = 0; c < previous_of_.size(); ++c)
-      if (previous_of_[c] >= 0) current_of[previous_of_[c]] = static_cast<int32_t>(c);
-    // Columns: indices (as gaps), masks, then each field's values for the sockets that
-    // changed it: like values sit together, which is what zstd compresses best.
-    // The order a reader rebuilds: previous order, each removed socket (from the last one
-    // down) replaced by the socket at the end, then the new sockets appended.
-    Namespace& st = stored.namespaces[n];
-    st.inode = cur.inode;
-    st.name = cur.name;
-    std::vector<int32_t> order(current_of.begin(), current_of.end());
-    for (size_t p = order.size(); p-- > 0;) {
-      if (order[p] >= 0) continue;
-      order[p] = order.back();
-      order.pop_back();
-    }
-    st.sockets.clear();
-    st.sockets.reserve(cur.sockets.size());
-    for (int32_t c : order) st.sockets.push_back(cur.sockets[c]);
+      if (previous_of_[c] >= 0) current_of_[previous_of_[c]] = static_cast<int32_t>(c);
     changed_index_.clear();
     changed_mask_.clear();
     for (size_t p = 0; p < prev.sockets.size(); ++p) {
-      if (current_of[p] < 0) continue;
-      const Socket& a = prev.sockets[p];
-      const Socket& b = cur.sockets[current_of[p]];
-      const uint64_t mask = changed_fields(a, b);
+      if (current_of_[p] < 0) continue;
+      const uint64_t mask = changed_fields(prev.sockets[p], cur.sockets[current_of_[p]]);
       if (!mask) continue;
       changed_index_.push_back(static_cast<uint32_t>(p));
       changed_mask_.push_back(mask);
     }
+    // Columns: indices (as gaps), masks, then each field's values for the sockets that
+    // changed it: like values sit together, which is what zstd compresses best.
     changed_.clear();
     put_varint(changed_, changed_index_.size());
     size_t last_changed = 0;
@@ -125,7 +103,7 @@ void DeltaEncoder::encode(const Snapshot& previous, const Snapshot& current,
       for (size_t i = 0; i < changed_index_.size(); ++i) {
         if (!(changed_mask_[i] >> f & 1)) continue;
         const Socket& a = prev.sockets[changed_index_[i]];
-        const Socket& b = cur.sockets[current_of[changed_index_[i]]];
+        const Socket& b = cur.sockets[current_of_[changed_index_[i]]];
         if (f == OWNERS_FIELD) put_owners(changed_, b.owners);
         else if (is_counter_field(f)) put_varint(changed_, zigzag(static_cast<int64_t>(get_field(b, f) - get_field(a, f))));
         else put_varint(changed_, get_field(b, f));
@@ -134,14 +112,28 @@ void DeltaEncoder::encode(const Snapshot& previous, const Snapshot& current,
     ns_out.setChanged(wire_codec::bytes_of(changed_));
     added_.clear();
     for (size_t c = 0; c < cur.sockets.size(); ++c)
-      if (previous_of_[c] < 0) {
-        added_.push_back(&cur.sockets[c]);
-        st.sockets.push_back(cur.sockets[c]);
-      }
+      if (previous_of_[c] < 0) added_.push_back(&cur.sockets[c]);
     columns_.clear();
     encode_socket_columns(added_, columns_);
     ns_out.setAdded(wire_codec::bytes_of(columns_));
+
+    // Now the order a reader rebuilds, in place: changed sockets take their new values, each
+    // removed one (from the last down) is replaced by the socket at the end, new ones are
+    // appended in current order.
+    for (uint32_t p : changed_index_) prev.sockets[p] = cur.sockets[current_of_[p]];
+    for (size_t p = prev.sockets.size(); p-- > 0;) {
+      if (survives_[p]) continue;
+      if (p + 1 != prev.sockets.size()) prev.sockets[p] = std::move(prev.sockets.back());
+      prev.sockets.pop_back();
+    }
+    // Grown by a sixteenth, not doubled: this array lives as long as the recorder.
+    if (prev.sockets.size() + added_.size() > prev.sockets.capacity())
+      prev.sockets.reserve((prev.sockets.size() + added_.size()) * 17 / 16);
+    for (const Socket* added : added_) prev.sockets.push_back(*added);
+    prev.inode = cur.inode;
+    prev.name = cur.name;
   }
+  std::swap(previous.namespaces, namespaces_);
 
   out.setProcessesUnchanged(previous.processes == current.processes);
   if (previous.processes != current.processes) {
@@ -164,6 +156,17 @@ void DeltaEncoder::encode(const Snapshot& previous, const Snapshot& current,
   wire_codec::write_settings(current.settings_changed,
                              out.initSettingsChanged(current.settings_changed.size()));
   wire_codec::write_users(current.users_added, out.initUsersAdded(current.users_added.size()));
+
+  previous.seq = current.seq;
+  previous.wall_ns = current.wall_ns;
+  previous.mono_ns = current.mono_ns;
+  previous.capture_ns = current.capture_ns;
+  previous.source = current.source;
+  previous.errors = current.errors;
+  previous.processes = current.processes;
+  previous.counters = current.counters;
+  previous.settings_changed = current.settings_changed;
+  previous.users_added = current.users_added;
 }
 
 }  // namespace netsnap
