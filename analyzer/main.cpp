@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "diff_command.h"
+#include "export_command.h"
 #include "netsnap/recording_reader.h"
 #include "netstat_argument_split.h"
 #include "progress_meter.h"
@@ -239,6 +240,10 @@ int main(int argc, char** argv) {
   ReportCommandOptions report_options;
   CLI::App* report = add_report_subcommand(app, report_options);
 
+  // export
+  ExportCommandOptions export_options;
+  CLI::App* exporter = add_export_subcommand(app, export_options);
+
   // netstat's flags come out first (netstat_argument_split.h): CLI11 cannot take "-tunap".
   std::vector<std::string> args(argv + 1, argv + argc);
   std::vector<std::string> netstat_args;
@@ -259,11 +264,15 @@ int main(int argc, char** argv) {
   }
   if (info->parsed()) return run_info(inputs, utc);
   if (verify->parsed()) return run_verify(inputs);
-  // Long replays (report, timeline) show a progress line on stderr when it is a terminal,
-  // nothing otherwise.
+  // Long replays (report, timeline, export) show a progress line on stderr when it is a
+  // terminal, nothing otherwise. export streams to stdout: not onto the same terminal.
   std::optional<ProgressMeter> progress;
   if ((report->parsed() || timeline->parsed()) && isatty(STDERR_FILENO) != 0)
     progress.emplace(std::cerr, report->parsed() ? "report" : "timeline");
+  if (exporter->parsed() && isatty(STDERR_FILENO) != 0 && isatty(STDOUT_FILENO) == 0) {
+    export_options.progress = &progress.emplace(std::cerr, "export");
+  }
+  if (exporter->parsed()) return run_export_command(export_options, std::cout, std::cerr);
   if (report->parsed()) {
     if (progress) report_options.progress = &*progress;
     return run_report_command(report_options, std::cout, std::cerr);
