@@ -99,7 +99,8 @@ class TableWriter {
     const ProcessIndex index(snapshot.processes);
     for (const NetstatSection section : {NetstatSection::inet, NetstatSection::unix_sockets}) {
       collect_rows(snapshot, section, index);
-      for (const Socket* socket : rows_) visit(*socket, namespace_inode_of(snapshot, socket), index);
+      for (const Socket* socket : rows_)
+        visit(*socket, namespace_inode_of(snapshot, socket), index);
     }
   }
 

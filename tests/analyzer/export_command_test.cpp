@@ -236,9 +236,8 @@ TEST_F(ExportCommandTest, CounterOpenMetricsSplitsCountersFromGauges) {
   EXPECT_GT(counters, 100u);
   EXPECT_GT(gauges, 10u);
   const std::string host = "host=\"" + synth::SyntheticHost(spec_).header().host_name + "\"";
-  EXPECT_EQ(series.count("netsnap_kernel_gauge{" + host +
-                         ",table=\"sockstat.TCP\",counter=\"tw\"}"),
-            1u);
+  EXPECT_EQ(
+      series.count("netsnap_kernel_gauge{" + host + ",table=\"sockstat.TCP\",counter=\"tw\"}"), 1u);
   EXPECT_EQ(series.count("netsnap_kernel_counter_total{" + host +
                          ",table=\"TcpExt\",counter=\"ListenOverflows\"}"),
             1u);

@@ -79,7 +79,8 @@ TEST(CounterSeriesBuffer, MatchesEverySyntheticCounterAndCostsLittle) {
       int64_t want = 0;
       for (const CounterTable& table : kept[i].counters)
         for (size_t v = 0; v < table.names.size(); ++v)
-          if (table.name == buffer.names()[id].table && table.names[v] == buffer.names()[id].counter)
+          if (table.name == buffer.names()[id].table &&
+              table.names[v] == buffer.names()[id].counter)
             want = table.values[v];
       ASSERT_EQ(got[i], std::make_pair(kept[i].wall_ns, want)) << buffer.names()[id].counter;
     }

@@ -47,8 +47,8 @@ TEST(OpenMetricsTimestamp, SecondsWithMilliseconds) {
 
 TEST(OpenMetricsFamily, HeaderLinesAndCounterSuffix) {
   std::string out;
-  append_family_header(out, {"netsnap_queued_bytes", MetricType::gauge, "Bytes\\queued\nnow.",
-                             "bytes"});
+  append_family_header(out,
+                       {"netsnap_queued_bytes", MetricType::gauge, "Bytes\\queued\nnow.", "bytes"});
   EXPECT_EQ(out,
             "# HELP netsnap_queued_bytes Bytes\\\\queued\\nnow.\n"
             "# TYPE netsnap_queued_bytes gauge\n"
@@ -59,7 +59,8 @@ TEST(OpenMetricsFamily, HeaderLinesAndCounterSuffix) {
   EXPECT_EQ(out, "# HELP netsnap_kernel_counter c\n# TYPE netsnap_kernel_counter counter\n");
   const std::string prefix =
       series_prefix(counter, {{"host", "web\"1"}, {"table", "TcpExt"}, {"counter", "TW"}});
-  EXPECT_EQ(prefix, "netsnap_kernel_counter_total{host=\"web\\\"1\",table=\"TcpExt\",counter=\"TW\"}");
+  EXPECT_EQ(prefix,
+            "netsnap_kernel_counter_total{host=\"web\\\"1\",table=\"TcpExt\",counter=\"TW\"}");
   out.clear();
   append_sample(out, prefix, -3, 1'000'000'000);
   EXPECT_EQ(out, prefix + " -3 1.000\n");

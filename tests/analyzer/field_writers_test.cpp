@@ -61,7 +61,8 @@ TEST(CsvWriter, LineBreaksStayInsideTheirCell) {
 }
 
 TEST(CsvWriter, FormulaPrefixesAreNeutralised) {
-  EXPECT_EQ(csv_of(row(1, 2, "=HYPERLINK(\"http://x\")")), "1,2,\"'=HYPERLINK(\"\"http://x\"\")\",\n");
+  EXPECT_EQ(csv_of(row(1, 2, "=HYPERLINK(\"http://x\")")),
+            "1,2,\"'=HYPERLINK(\"\"http://x\"\")\",\n");
   EXPECT_EQ(csv_of(row(1, 2, "+1")), "1,2,'+1,\n");
   EXPECT_EQ(csv_of(row(1, 2, "-2+3")), "1,2,'-2+3,\n");
   EXPECT_EQ(csv_of(row(1, 2, "@SUM(A1)")), "1,2,'@SUM(A1),\n");
