@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "diff_command.h"
+#include "export_command.h"
 #include "netsnap/recording_reader.h"
 #include "netstat_argument_split.h"
 #include "progress_meter.h"
@@ -243,6 +244,10 @@ int main(int argc, char** argv) {
   ReportCommandOptions report_options;
   CLI::App* report = add_report_subcommand(app, report_options);
 
+  // export
+  ExportCommandOptions export_options;
+  CLI::App* exporter = add_export_subcommand(app, export_options);
+
   // netstat's flags come out first (netstat_argument_split.h): CLI11 cannot take "-tunap".
   std::vector<std::string> args(argv + 1, argv + argc);
   std::vector<std::string> netstat_args;
@@ -263,13 +268,20 @@ int main(int argc, char** argv) {
   }
   if (info->parsed()) return run_info(inputs, utc);
   if (verify->parsed()) return run_verify(inputs, utc);
-  // Long replays (report, timeline, table of a span into a file) show a progress line on
-  // stderr when it is a terminal, nothing otherwise. table writes its rows as it goes, so on
-  // a terminal stdout the line would tear through them: only when stdout is elsewhere.
+  // Long replays (report, timeline; table and export of a span into a file) show a progress
+  // line on stderr when it is a terminal, nothing otherwise. table and export write as they
+  // go, so on a terminal stdout the line would tear through them: only when stdout is elsewhere.
   std::optional<ProgressMeter> progress;
-  const bool table_to_file = table->parsed() && isatty(STDOUT_FILENO) == 0;
-  if ((report->parsed() || timeline->parsed() || table_to_file) && isatty(STDERR_FILENO) != 0)
-    progress.emplace(std::cerr, report->parsed() ? "report" : timeline->parsed() ? "timeline" : "table");
+  const bool streaming = (table->parsed() || exporter->parsed()) && isatty(STDOUT_FILENO) == 0;
+  if ((report->parsed() || timeline->parsed() || streaming) && isatty(STDERR_FILENO) != 0)
+    progress.emplace(std::cerr, report->parsed()     ? "report"
+                                : timeline->parsed() ? "timeline"
+                                : table->parsed()    ? "table"
+                                                     : "export");
+  if (exporter->parsed()) {
+    if (progress) export_options.progress = &*progress;
+    return run_export_command(export_options, std::cout, std::cerr);
+  }
   if (report->parsed()) {
     if (progress) report_options.progress = &*progress;
     return run_report_command(report_options, std::cout, std::cerr);

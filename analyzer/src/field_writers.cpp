@@ -22,8 +22,19 @@ void append_number(std::string& out, const FieldValues::Slot& slot) {
   }
 }
 
+// A spreadsheet runs a cell that starts with = + - or @ as a formula (CSV injection: a
+// recorded program name "=HYPERLINK(...)" or "-2+3" would execute on the analyst's machine).
+// Such a cell gets a leading apostrophe, which spreadsheets show as text and do not evaluate
+// (OWASP's advice). A lone "-" (timeline's "no owner" column) is no formula and stays as is.
+// Tab and CR, also on OWASP's list, cannot start a cell: they are escaped to \t and \r.
+bool could_run_as_formula(std::string_view cell) {
+  if (cell.empty() || cell == "-") return false;
+  return cell.front() == '=' || cell.front() == '+' || cell.front() == '-' || cell.front() == '@';
+}
+
 void append_csv_cell(std::string& out, std::string_view raw) {
   std::string cell;
+  if (could_run_as_formula(raw)) cell.push_back('\'');
   append_escaped(cell, raw);
   if (!needs_csv_quotes(cell)) {
     out.append(cell);

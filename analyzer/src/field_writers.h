@@ -5,7 +5,9 @@
 // Text values are recorded (untrusted) text: both writers pass them through text_escape.h
 // first, so a value prints exactly as the text table shows it (\n, \x1b, ...) and the output
 // is always valid UTF-8 without control characters. Then CSV quotes per RFC 4180 and JSON
-// escapes '"' and '\'.
+// escapes '"' and '\'. A CSV text cell that a spreadsheet would run as a formula (starting
+// with = + - or @, e.g. an abstract UNIX name "@/tmp/.X11-unix/X0") gets a leading apostrophe
+// ("'@/tmp/.X11-unix/X0"); a lone "-" stays. Numbers and JSON are never changed.
 #pragma once
 
 #include <cstdint>

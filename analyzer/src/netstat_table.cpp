@@ -120,6 +120,16 @@ void collect_netstat_rows(const Snapshot& snapshot, const NetstatOptions& option
   }
 }
 
+uint64_t namespace_inode_of(const Snapshot& snapshot, const Socket* socket) {
+  for (const Namespace& ns : snapshot.namespaces) {
+    if (!ns.sockets.empty() && socket >= ns.sockets.data() &&
+        socket < ns.sockets.data() + ns.sockets.size()) {
+      return ns.inode;
+    }
+  }
+  return 0;
+}
+
 NetstatRowFormatter::NetstatRowFormatter(const Snapshot& snapshot, const NetstatOptions& options,
                                          const NetstatLookups& lookups)
     : options_(options), sections_(netstat_sections(options)), lookups_(lookups) {

@@ -69,6 +69,10 @@ std::string_view netstat_proto_name(const Socket& socket);
 void collect_netstat_rows(const Snapshot& snapshot, const NetstatOptions& options,
                           NetstatSection section, std::vector<const Socket*>& rows);
 
+// The inode of the namespace holding `socket`, a pointer into `snapshot` (such as a row of
+// collect_netstat_rows); 0 when it points elsewhere.
+uint64_t namespace_inode_of(const Snapshot& snapshot, const Socket* socket);
+
 // Renders single rows and section headings, for views that choose their own rows (filters,
 // diff). Keeps references to `options` and `lookups`, and pointers into `snapshot`'s process
 // table (used by -p): all three must outlive it.

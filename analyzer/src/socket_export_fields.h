@@ -23,7 +23,7 @@ namespace netsnap::analysis {
 // UNIX socket's ports, an inet socket's path, the pid of a socket without a known owner, the
 // user of a uid the recorded host had no name for) are null. timer is "off", "on",
 // "keepalive", "timewait", "probe" or "unknown-N"; path is the UNIX name as netstat prints it
-// (abstract names start with '@').
+// (abstract names start with '@'; in CSV "'@", see field_writers.h on formula prefixes).
 const std::vector<FieldSpec>& socket_field_specs();
 
 // Fills fields [first, first + socket_field_specs().size()) of `values`.

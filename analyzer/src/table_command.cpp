@@ -99,23 +99,14 @@ class TableWriter {
     const ProcessIndex index(snapshot.processes);
     for (const NetstatSection section : {NetstatSection::inet, NetstatSection::unix_sockets}) {
       collect_rows(snapshot, section, index);
-      for (const Socket* socket : rows_) visit(*socket, namespace_of(snapshot, socket), index);
+      for (const Socket* socket : rows_)
+        visit(*socket, namespace_inode_of(snapshot, socket), index);
     }
   }
 
   // The process index the filters need (empty when they do not look at programs).
   ProcessIndex filter_index(const Snapshot& snapshot) const {
     return request_.filter.uses_programs() ? ProcessIndex(snapshot.processes) : ProcessIndex();
-  }
-
-  static uint64_t namespace_of(const Snapshot& snapshot, const Socket* socket) {
-    for (const Namespace& ns : snapshot.namespaces) {
-      if (!ns.sockets.empty() && socket >= ns.sockets.data() &&
-          socket < ns.sockets.data() + ns.sockets.size()) {
-        return ns.inode;
-      }
-    }
-    return 0;
   }
 
   const TableRequest& request_;

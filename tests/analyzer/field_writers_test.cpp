@@ -53,6 +53,36 @@ TEST(CsvWriter, RecordedControlCharactersNeverBreakTheRecord) {
   EXPECT_EQ(csv_of(row(1, 2, std::string_view("a\0b\xff", 4))), "1,2,a\\x00b\\xff,\n");
 }
 
+TEST(CsvWriter, LineBreaksStayInsideTheirCell) {
+  // RFC 4180 would allow a quoted raw CR LF; the escape keeps every record on one line, which
+  // line-based tools (grep, wc -l, split) rely on.
+  EXPECT_EQ(csv_of(row(1, 2, "a\r\nb,c")), "1,2,\"a\\r\\nb,c\",\n");
+  EXPECT_EQ(csv_of(row(1, 2, "\r")), "1,2,\\r,\n");
+}
+
+TEST(CsvWriter, FormulaPrefixesAreNeutralised) {
+  EXPECT_EQ(csv_of(row(1, 2, "=HYPERLINK(\"http://x\")")),
+            "1,2,\"'=HYPERLINK(\"\"http://x\"\")\",\n");
+  EXPECT_EQ(csv_of(row(1, 2, "+1")), "1,2,'+1,\n");
+  EXPECT_EQ(csv_of(row(1, 2, "-2+3")), "1,2,'-2+3,\n");
+  EXPECT_EQ(csv_of(row(1, 2, "@SUM(A1)")), "1,2,'@SUM(A1),\n");
+  EXPECT_EQ(csv_of(row(1, 2, "-bash")), "1,2,'-bash,\n");
+  // An abstract UNIX name, as the table writes it.
+  EXPECT_EQ(csv_of(row(1, 2, "@/tmp/.X11-unix/X0")), "1,2,'@/tmp/.X11-unix/X0,\n");
+  // With a separator too: the apostrophe goes inside the quotes.
+  EXPECT_EQ(csv_of(row(1, 2, "=1,2")), "1,2,\"'=1,2\",\n");
+  // A lone "-" (no owner) is no formula; numbers are never text cells; other text is as is.
+  EXPECT_EQ(csv_of(row(-1, 2, "-")), "-1,2,-,\n");
+  EXPECT_EQ(csv_of(row(1, 2, "a=b")), "1,2,a=b,\n");
+  std::string header;
+  append_csv_header(header, {{"=cmd", FieldKind::integer}});
+  EXPECT_EQ(header, "'=cmd\n");
+}
+
+TEST(JsonWriter, FormulaPrefixesStayAsRecorded) {
+  EXPECT_EQ(json_of(row(0, 0, "=1+1")), R"({"n":0,"u":0,"t":"=1+1","x":null})");
+}
+
 TEST(CsvWriter, HeaderNamesFromTheRecordingAreEscapedToo) {
   std::string out;
   append_csv_header(out, {{"time", FieldKind::text}, {"prog,\nx", FieldKind::integer}});

@@ -13,7 +13,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 rec=$work/progress.netsnap
 "$bin/netsnap-synth" -o "$rec" --sockets 2000 --snapshots 1200 --churn 0.02 >/dev/null
 
-for command in "timeline $rec" "timeline $rec --by program" "report $rec" "table -tan --all $rec"; do
+for command in "timeline $rec" "timeline $rec --by program" "report $rec" "table -tan --all $rec" \
+  "export $rec --format csv --what sockets" "export $rec --format openmetrics --what counters"; do
   # shellcheck disable=SC2086
   "$analyze" $command >"$work/out" 2>"$work/err" || fail "$command: exit $?"
   [ ! -s "$work/err" ] || fail "$command wrote to a stderr that is no terminal: $(head -c 200 "$work/err")"
