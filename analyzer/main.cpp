@@ -4,6 +4,7 @@
 //   2  usage error or unreadable input (missing file, not a recording, newer format, a time
 //      outside the recording)
 //   3  report --fail-on: a finding at or above the given severity exists
+// (slice: 1 also when writing the new recording failed; nothing is left behind then.)
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 #include "recording_summary.h"
 #include "recording_time_zone.h"
 #include "report_command.h"
+#include "slice_command.h"
 #include "table_command.h"
 #include "text_escape.h"
 #include "timeline_command.h"
@@ -239,6 +241,10 @@ int main(int argc, char** argv) {
   ReportCommandOptions report_options;
   CLI::App* report = add_report_subcommand(app, report_options);
 
+  // slice
+  SliceCommandOptions slice_options;
+  CLI::App* slice = add_slice_subcommand(app, slice_options);
+
   // netstat's flags come out first (netstat_argument_split.h): CLI11 cannot take "-tunap".
   std::vector<std::string> args(argv + 1, argv + argc);
   std::vector<std::string> netstat_args;
@@ -259,11 +265,15 @@ int main(int argc, char** argv) {
   }
   if (info->parsed()) return run_info(inputs, utc);
   if (verify->parsed()) return run_verify(inputs);
-  // Long replays (report, timeline) show a progress line on stderr when it is a terminal,
-  // nothing otherwise.
+  // Long replays (report, timeline, slice) show a progress line on stderr when it is a
+  // terminal, nothing otherwise.
   std::optional<ProgressMeter> progress;
-  if ((report->parsed() || timeline->parsed()) && isatty(STDERR_FILENO) != 0)
-    progress.emplace(std::cerr, report->parsed() ? "report" : "timeline");
+  if ((report->parsed() || timeline->parsed() || slice->parsed()) && isatty(STDERR_FILENO) != 0)
+    progress.emplace(std::cerr, report->parsed() ? "report" : timeline->parsed() ? "timeline" : "slice");
+  if (slice->parsed()) {
+    if (progress) slice_options.request.progress = &*progress;
+    return run_slice_command(slice_options, std::cout, std::cerr);
+  }
   if (report->parsed()) {
     if (progress) report_options.progress = &*progress;
     return run_report_command(report_options, std::cout, std::cerr);
