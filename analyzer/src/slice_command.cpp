@@ -1,6 +1,7 @@
 #include "slice_command.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 #include "anonymization_key.h"
@@ -144,8 +145,10 @@ Status write_slice(Timeline& timeline, const SliceRequest& request, SlicePlan& p
     if (!writer) {
       FileHeader header = metadata.header();
       if (anonymizer) anonymizer->anonymize(header);
+      // Keys come from the original (write_copy below), not from a schedule of our own: one
+      // at a different place would list that snapshot's sockets in another order.
       WriterOptions options;
-      if (header.options.key_interval > 0) options.key_interval = header.options.key_interval;
+      options.key_interval = std::numeric_limits<uint32_t>::max();
       auto created = RecordingWriter::create(plan.destination.temporary_path(), header, options);
       if (!created) return created.error();
       writer.emplace(std::move(created.value()));
@@ -153,7 +156,9 @@ Status write_slice(Timeline& timeline, const SliceRequest& request, SlicePlan& p
     }
     metadata.enter(copy, file);
     if (anonymizer) anonymizer->anonymize(copy);
-    Status written = keep_numbers ? writer->write_keeping_seq(copy) : writer->write(copy);
+    if (!keep_numbers) copy.seq = writer->last_seq() + 1;
+    // Keys where the original has them: deltas then rebuild the original's socket order.
+    Status written = writer->write_copy(copy, entries[cursor.entry_index()].is_key);
     if (!written) return written.error();
     last_ns = copy.wall_ns;
   }

@@ -8,8 +8,9 @@
 //    the kernel settings in force at the window's start (settings_changed applied); where the
 //    window crosses into another file, that file's header settings and users that differ are
 //    carried by the first snapshot after the boundary (settings_changed, users_added);
-//  * it starts with a key snapshot (the whole state at its start), then deltas, a key every
-//    key_interval of the original header;
+//  * it starts with a key snapshot (the whole state at its start), then deltas, with keys
+//    where the original has them (so a reader rebuilds every snapshot's sockets in the
+//    original's order: tables list rows in stored order) and after damage;
 //  * snapshots keep their times and sequence numbers (table --all of the slice equals table
 //    --all --from T1 --to T2 of the original, json included), unless the window's numbers do
 //    not increase (files from different recorder runs that restarted the numbering): then the

@@ -174,11 +174,11 @@ Status RecordingWriter::write(const Snapshot& snapshot) {
   return write_as(snapshot, s_->seq + 1, false);
 }
 
-Status RecordingWriter::write_keeping_seq(const Snapshot& snapshot) {
+Status RecordingWriter::write_copy(const Snapshot& snapshot, bool key) {
   if (snapshot.seq <= s_->seq)
     return Error{s_->path + ": snapshot " + std::to_string(snapshot.seq) +
                  " does not follow snapshot " + std::to_string(s_->seq)};
-  return write_as(snapshot, snapshot.seq, snapshot.seq != s_->seq + 1);
+  return write_as(snapshot, snapshot.seq, key || snapshot.seq != s_->seq + 1);
 }
 
 Status RecordingWriter::write_as(const Snapshot& snapshot, uint64_t seq, bool force_key) {
