@@ -268,8 +268,10 @@ int main(int argc, char** argv) {
   // Long replays (report, timeline, slice) show a progress line on stderr when it is a
   // terminal, nothing otherwise.
   std::optional<ProgressMeter> progress;
-  if ((report->parsed() || timeline->parsed() || slice->parsed()) && isatty(STDERR_FILENO) != 0)
-    progress.emplace(std::cerr, report->parsed() ? "report" : timeline->parsed() ? "timeline" : "slice");
+  if ((report->parsed() || timeline->parsed() || slice->parsed()) && isatty(STDERR_FILENO) != 0) {
+    const char* what = report->parsed() ? "report" : timeline->parsed() ? "timeline" : "slice";
+    progress.emplace(std::cerr, what);
+  }
   if (slice->parsed()) {
     if (progress) slice_options.request.progress = &*progress;
     return run_slice_command(slice_options, std::cout, std::cerr);

@@ -22,7 +22,8 @@ std::string RecordingAnonymizer::keyed_hex(std::string_view what, const std::str
     message += static_cast<char>(block);
     message += original;
     const uint64_t h = siphash24(key_, message);
-    for (int shift = 60; shift >= 0 && out.size() < digits; shift -= 4) out += hex[(h >> shift) & 15];
+    for (int shift = 60; shift >= 0 && out.size() < digits; shift -= 4)
+      out += hex[(h >> shift) & 15];
   }
   return out;
 }

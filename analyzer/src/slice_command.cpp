@@ -170,8 +170,8 @@ Status write_slice(Timeline& timeline, const SliceRequest& request, SlicePlan& p
   if (Status committed = plan.destination.commit(); !committed) return committed.error();
 
   out << "wrote " << escaped(request.output) << ": " << with_thousands(snapshots)
-      << (snapshots == 1 ? " snapshot, " : " snapshots, ") << plan.zone.format(first_ns)
-      << " to " << plan.zone.format(last_ns) << " (" << with_thousands(bytes) << " bytes)"
+      << (snapshots == 1 ? " snapshot, " : " snapshots, ") << plan.zone.format(first_ns) << " to "
+      << plan.zone.format(last_ns) << " (" << with_thousands(bytes) << " bytes)"
       << (keep_numbers ? "" : ", renumbered from 1 (the window's numbers do not increase)")
       << (anonymizer ? ", anonymized" : "") << "\n";
   return ok_status();
@@ -183,9 +183,12 @@ CLI::App* add_slice_subcommand(CLI::App& app, SliceCommandOptions& options) {
       "slice",
       "Copy a window into one self-contained recording (to attach to a ticket), optionally "
       "anonymized.\n"
-      "Example: netsnap-analyze slice /var/lib/netsnap/ --from 14:00 --to 14:10 -o incident.netsnap "
+      "Example: netsnap-analyze slice /var/lib/netsnap/ --from 14:00 --to 14:10 -o "
+      "incident.netsnap "
       "--anonymize");
-  slice->add_option("inputs", options.inputs, "Recording files or directories (read as one timeline)")
+  slice
+      ->add_option("inputs", options.inputs,
+                   "Recording files or directories (read as one timeline)")
       ->required();
   slice->add_option("--from", request.from, "Start at TIME (default: the first snapshot)");
   slice->add_option("--to", request.to, "End at TIME (default: the last snapshot)");

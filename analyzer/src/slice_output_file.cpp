@@ -57,7 +57,8 @@ Result<SliceOutputFile> SliceOutputFile::prepare(const std::string& destination,
   struct stat st {};
   if (::lstat(destination.c_str(), &st) == 0) {
     if (S_ISLNK(st.st_mode))
-      return Error{destination + ": is a symbolic link; refusing to replace it (even with --force)"};
+      return Error{destination +
+                   ": is a symbolic link; refusing to replace it (even with --force)"};
     if (!S_ISREG(st.st_mode))
       return Error{destination + ": exists and is not a regular file; refusing to replace it"};
     if (!force) return Error{destination + ": exists; use --force to replace it"};

@@ -134,22 +134,37 @@ TEST_F(SliceCommand, AnonymizedSliceKeepsNoOriginalAnywhereInItsRecords) {
   ASSERT_TRUE(slice({table_sample::fixture_path()}, anonymized, "anon.netsnap").ok());
   EXPECT_NE(out_.find(", anonymized\n"), std::string::npos) << out_;
 
-  std::vector<std::string> originals = {
-      "edge-3.example", "0d6a3c52-3f8e-4a4e-9d57-0c5b6f1a2b3c",
-      "4c1f6f0a8d2e4b7c9a1e3d5f7b9c1a2e", "www-data", "messagebus", "bad\x1bname",
-      "/run/dbus/system_bus_socket", "/run/with space.sock", "/run/evil", "netsnap\x1b[31mred",
-      "systemd", "/sbin/init", "sshd", "nginx", "a-very-long-dae", "/opt/app/bin", "redis-server",
-      "evil\x1b[2Jprog", "blue"};
+  std::vector<std::string> originals = {"edge-3.example",
+                                        "0d6a3c52-3f8e-4a4e-9d57-0c5b6f1a2b3c",
+                                        "4c1f6f0a8d2e4b7c9a1e3d5f7b9c1a2e",
+                                        "www-data",
+                                        "messagebus",
+                                        "bad\x1bname",
+                                        "/run/dbus/system_bus_socket",
+                                        "/run/with space.sock",
+                                        "/run/evil",
+                                        "netsnap\x1b[31mred",
+                                        "systemd",
+                                        "/sbin/init",
+                                        "sshd",
+                                        "nginx",
+                                        "a-very-long-dae",
+                                        "/opt/app/bin",
+                                        "redis-server",
+                                        "evil\x1b[2Jprog",
+                                        "blue"};
   for (const char* address :
        {"10.0.0.5", "192.168.1.20", "192.168.1.30", "10.0.0.7", "10.0.0.8", "10.0.0.9", "10.0.0.2",
-        "10.0.0.66", "2001:db8:aaaa:bbbb:cccc:dddd:eeee:1", "2001:db8:1111:2222:3333:4444:5555:6666"})
+        "10.0.0.66", "2001:db8:aaaa:bbbb:cccc:dddd:eeee:1",
+        "2001:db8:1111:2222:3333:4444:5555:6666"})
     originals.push_back(address_bytes(address));
 
   // The search finds them in the plain slice (so it can fail), and none in the anonymized one.
   const std::string plain_bytes = decompressed_records(dir_ + "/plain.netsnap");
   const std::string anonymized_bytes = decompressed_records(dir_ + "/anon.netsnap");
   for (const std::string& original : originals) {
-    EXPECT_NE(plain_bytes.find(original), std::string::npos) << "not in the plain slice: " << original;
+    EXPECT_NE(plain_bytes.find(original), std::string::npos)
+        << "not in the plain slice: " << original;
     EXPECT_EQ(anonymized_bytes.find(original), std::string::npos) << "survived: " << original;
   }
   // Loopback stays loopback; ports, states and queues stay.
