@@ -98,13 +98,13 @@ decode_all() {  # every view of a recording, into $work/decoded
   for args in "info" "table -tuwxanpe --all --format json" "table -tuwxape --all -W" \
               "diff -tuwxape --from 13:00:00 --to 13:00:50 --format json" \
               "timeline --by remote --top 0" "timeline --by program --top 0" "report --format json"; do
-    # shellcheck disable=SC2086
-    "$analyze" ${args%% *} "$1" ${args#* } >>"$work/decoded" 2>&1 || fail "$args failed on $1"
+    read -ra words <<<"$args"
+    "$analyze" "${words[0]}" "$1" "${words[@]:1}" >>"$work/decoded" 2>&1 || fail "$args failed on $1"
   done
 }
 originals=(edge-3 4c1f6f0a8d2e4b7c9a1e3d5f7b9c1a2e 0d6a3c52-3f8e-4a4e-9d57-0c5b6f1a2b3c
   10.0.0. 192.168.1. 2001:db8 www-data messagebus 'bad\x1bname' /run/ system_bus @netsnap
-  sshd nginx redis systemd a-very-long /opt/app 3003/evil)
+  sshd nginx redis systemd a-very-long 3003/evil)
 decode_all "$fixture"
 for original in "${originals[@]}"; do
   grep -qF -- "$original" "$work/decoded" || fail "the check cannot fail: '$original' is not in the original's output"
