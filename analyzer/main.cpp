@@ -4,6 +4,7 @@
 //   2  usage error or unreadable input (missing file, not a recording, newer format, a time
 //      outside the recording)
 //   3  report --fail-on: a finding at or above the given severity exists
+// (slice: 1 also when writing the new recording failed; nothing is left behind then.)
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -22,6 +23,7 @@
 #include "recording_summary.h"
 #include "recording_time_zone.h"
 #include "report_command.h"
+#include "slice_command.h"
 #include "table_command.h"
 #include "text_escape.h"
 #include "timeline_command.h"
@@ -247,6 +249,9 @@ int main(int argc, char** argv) {
   // export
   ExportCommandOptions export_options;
   CLI::App* exporter = add_export_subcommand(app, export_options);
+  // slice
+  SliceCommandOptions slice_options;
+  CLI::App* slice = add_slice_subcommand(app, slice_options);
 
   // netstat's flags come out first (netstat_argument_split.h): CLI11 cannot take "-tunap".
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -268,19 +273,26 @@ int main(int argc, char** argv) {
   }
   if (info->parsed()) return run_info(inputs, utc);
   if (verify->parsed()) return run_verify(inputs, utc);
-  // Long replays (report, timeline; table and export of a span into a file) show a progress
-  // line on stderr when it is a terminal, nothing otherwise. table and export write as they
-  // go, so on a terminal stdout the line would tear through them: only when stdout is elsewhere.
+  // Long replays (report, timeline, slice; table and export of a span into a file) show a
+  // progress line on stderr when it is a terminal, nothing otherwise. table and export write
+  // as they go, so on a terminal stdout the line would tear through them: only when stdout is
+  // elsewhere.
   std::optional<ProgressMeter> progress;
   const bool streaming = (table->parsed() || exporter->parsed()) && isatty(STDOUT_FILENO) == 0;
-  if ((report->parsed() || timeline->parsed() || streaming) && isatty(STDERR_FILENO) != 0)
+  if ((report->parsed() || timeline->parsed() || slice->parsed() || streaming) &&
+      isatty(STDERR_FILENO) != 0)
     progress.emplace(std::cerr, report->parsed()     ? "report"
                                 : timeline->parsed() ? "timeline"
+                                : slice->parsed()    ? "slice"
                                 : table->parsed()    ? "table"
                                                      : "export");
   if (exporter->parsed()) {
     if (progress) export_options.progress = &*progress;
     return run_export_command(export_options, std::cout, std::cerr);
+  }
+  if (slice->parsed()) {
+    if (progress) slice_options.request.progress = &*progress;
+    return run_slice_command(slice_options, std::cout, std::cerr);
   }
   if (report->parsed()) {
     if (progress) report_options.progress = &*progress;

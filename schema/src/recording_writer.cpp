@@ -200,11 +200,21 @@ Result<RecordingWriter> RecordingWriter::append(const std::string& path, const F
 }
 
 Status RecordingWriter::write(const Snapshot& snapshot) {
+  return write_as(snapshot, s_->seq + 1, false);
+}
+
+Status RecordingWriter::write_copy(const Snapshot& snapshot, bool key) {
+  if (snapshot.seq <= s_->seq)
+    return Error{s_->path + ": snapshot " + std::to_string(snapshot.seq) +
+                 " does not follow snapshot " + std::to_string(s_->seq)};
+  return write_as(snapshot, snapshot.seq, key || snapshot.seq != s_->seq + 1);
+}
+
+Status RecordingWriter::write_as(const Snapshot& snapshot, uint64_t seq, bool force_key) {
   State& s = *s_;
   if (s.fd < 0) return Error{s.path + ": writer is closed"};
   capnp::MallocMessageBuilder message;
-  bool key = s.need_key || s.since_key + 1 >= s.options.key_interval;
-  uint64_t seq = s.seq + 1;
+  bool key = force_key || s.need_key || s.since_key + 1 >= s.options.key_interval;
   // `previous` becomes this snapshot as a reader will rebuild it, before the write is known
   // to succeed: when it fails, the next snapshot is a key (it needs no base).
   if (key) {

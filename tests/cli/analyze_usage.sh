@@ -8,22 +8,8 @@ analyze=$bin/netsnap-analyze
 fixture=$src/fixtures/table-sample.netsnap
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-# run EXPECTED_EXIT ARGS...: runs netsnap-analyze, output in $work/out and $work/err.
-run() {
-  local want=$1
-  shift
-  set +e
-  "$analyze" "$@" >"$work/out" 2>"$work/err"
-  local rc=$?
-  set -e
-  [ $rc -eq "$want" ] || fail "netsnap-analyze $*: exit $rc, want $want; stderr: $(cat "$work/err")"
-}
-one_line_with() {
-  [ "$(wc -l <"$work/err")" -eq 1 ] || fail "$1: want one stderr line, got: $(cat "$work/err")"
-  grep -qF -- "$2" "$work/err" || fail "$1: stderr lacks '$2': $(cat "$work/err")"
-}
+# shellcheck source=lib/analyze_cli.sh
+source "$src/tests/cli/lib/analyze_cli.sh"
 
 # Every time grammar names the same moment: 13:00:30 CET on the recording's first day.
 run 0 table "$fixture" -tan --at 13:00:30

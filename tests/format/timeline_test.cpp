@@ -128,3 +128,43 @@ TEST(Timeline, AppendingAfterATornTailCutsItSoTheFileVerifiesAgain) {
   EXPECT_TRUE(after->damage().empty());
   EXPECT_EQ(after->entries().size(), kept + 1);
 }
+
+TEST(Timeline, WriteCopyKeepsNumbersAndPutsKeysWhereAskedAndAfterSkippedNumbers) {
+  std::string path = temp_path("copy.netsnap");
+  {
+    WriterOptions options;
+    options.key_interval = 1000;
+    auto writer = RecordingWriter::create(path, sample_header(), options);
+    ASSERT_TRUE(writer.ok());
+    // Numbers 11..13, a key asked at 13, then 17 (14..16 skipped: must be a key), 18.
+    for (uint64_t seq : {11, 12, 13, 17, 18}) {
+      Snapshot s = sample_snapshot(static_cast<int>(seq - 11));
+      s.seq = seq;
+      ASSERT_TRUE(writer->write_copy(s, seq == 13).ok()) << seq;
+    }
+    Snapshot stale = sample_snapshot(0);
+    stale.seq = 18;
+    const Status refused = writer->write_copy(stale, false);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().message, path + ": snapshot 18 does not follow snapshot 18");
+    ASSERT_TRUE(writer->close().ok());
+  }
+  auto t = Timeline::open({path}, ScanMode::full);
+  ASSERT_TRUE(t.ok());
+  EXPECT_TRUE(t->damage().empty());
+  std::vector<uint64_t> seqs;
+  std::vector<bool> keys;
+  for (const SnapshotEntry& e : t->entries()) {
+    seqs.push_back(e.seq);
+    keys.push_back(e.is_key);
+  }
+  EXPECT_EQ(seqs, (std::vector<uint64_t>{11, 12, 13, 17, 18}));
+  EXPECT_EQ(keys, (std::vector<bool>{true, false, true, true, false}));
+  auto cursor = t->cursor();
+  for (uint64_t seq : seqs) {
+    ASSERT_TRUE(cursor.next());
+    EXPECT_EQ(cursor.current().seq, seq);
+    EXPECT_EQ(cursor.current().wall_ns, sample_snapshot(static_cast<int>(seq - 11)).wall_ns);
+  }
+  EXPECT_FALSE(cursor.next());
+}

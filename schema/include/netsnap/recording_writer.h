@@ -47,6 +47,12 @@ class RecordingWriter {
 
   // Stores the snapshot; its seq is assigned here (the snapshot's own seq is ignored).
   Status write(const Snapshot& snapshot);
+  // Stores a snapshot copied from another recording (netsnap-analyze slice) under its own seq,
+  // which must be greater than last_seq(). Stored as a key when `key` (the original stored it
+  // as a key: a reader then rebuilds its sockets in the original's order), when it does not
+  // follow the last one (seq skipped, e.g. over damage: readers apply a delta only to the
+  // snapshot numbered one before it), or when key_interval says so.
+  Status write_copy(const Snapshot& snapshot, bool key);
   // Reopens the output path (after logrotate moved the file away): continues it if it is
   // still a recording of this host, starts a new one with the same header when the path is
   // gone or empty, and fails (never overwriting it) when something else is there now.
@@ -63,6 +69,7 @@ class RecordingWriter {
  private:
   struct State;
   explicit RecordingWriter(std::unique_ptr<State> state);
+  Status write_as(const Snapshot& snapshot, uint64_t seq, bool force_key);
   std::unique_ptr<State> s_;
 };
 
