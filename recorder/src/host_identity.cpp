@@ -122,7 +122,8 @@ HostIdentity read_host_identity(const HostIdentitySources& sources,
 
 bool may_read_every_fd_table(uint32_t euid, std::string_view proc_self_status) {
   if (euid == 0) return true;
-  constexpr uint64_t needed = (uint64_t{1} << CAP_SYS_PTRACE) | (uint64_t{1} << CAP_DAC_READ_SEARCH);
+  constexpr uint64_t needed =
+      (uint64_t{1} << CAP_SYS_PTRACE) | (uint64_t{1} << CAP_DAC_READ_SEARCH);
   const std::optional<uint64_t> effective =
       parse_proc_pid_status_effective_capabilities(proc_self_status);
   return effective && (*effective & needed) == needed;
