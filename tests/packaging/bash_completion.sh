@@ -5,7 +5,7 @@
 # (per subcommand), --by, --fail-on, --what, --state and --source, and recordings and
 # directories as inputs. Usage: bash_completion.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
-build=$1 src=$2
+build=$(realpath "$1") src=$(realpath "$2")
 source "$src/tests/packaging/help_options.sh"
 analyze_completion=$src/analyzer/completion/netsnap-analyze
 record_completion=$src/recorder/completion/netsnap-record

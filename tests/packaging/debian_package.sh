@@ -3,7 +3,7 @@
 # /usr` installs (checked with dpkg-deb -c), with Depends worked out by dpkg-shlibdeps, and
 # maintainer scripts that are valid shell. Usage: debian_package.sh BUILD_DIR
 set -euo pipefail
-build=$1
+build=$(realpath "$1")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }

@@ -5,7 +5,7 @@
 # (systemd-sysusers accepts it) and both bash completions. Installs twice: into DESTDIR with
 # prefix /usr (as a package does) and with a plain --prefix. Usage: install_layout.sh BUILD_DIR
 set -euo pipefail
-build=$1
+build=$(realpath "$1")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }

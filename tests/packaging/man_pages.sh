@@ -4,7 +4,7 @@
 # lists, every subcommand, the exit statuses, and what is being built beside them (the
 # rotation options; slice and export). Usage: man_pages.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
-build=$1 src=$2
+build=$(realpath "$1") src=$(realpath "$2")
 source "$src/tests/packaging/help_options.sh"
 record_page=$src/recorder/man/netsnap-record.8
 analyze_page=$src/analyzer/man/netsnap-analyze.1

@@ -8,7 +8,7 @@
 # nobody without them, cannot (so the check can fail). Needs root, unshare, setpriv, setcap.
 # Usage: service_capabilities.sh BUILD_DIR
 set -euo pipefail
-build=$1
+build=$(realpath "$1")
 record=$build/bin/netsnap-record analyze=$build/bin/netsnap-analyze
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "skip: $*"; exit 0; }

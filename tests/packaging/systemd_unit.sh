@@ -5,7 +5,7 @@
 # hardened sandbox with the issue's defaults, and `systemd-analyze security` rates its exposure
 # at most 2.5 ("OK"; README quotes the figure). Usage: systemd_unit.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
-build=$1 src=$2
+build=$(realpath "$1") src=$(realpath "$2")
 template=$src/recorder/systemd/netsnap-record.service.in
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
