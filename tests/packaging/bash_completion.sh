@@ -78,8 +78,13 @@ for command in $("$analyze" --help | help_subcommands); do
     offers "$option" $A netsnap-analyze "$command" --
   done
 done
-for option in --from --to --output --anonymize --force; do offers "$option" $A netsnap-analyze slice --; done
-for option in --format --what; do offers "$option" $A netsnap-analyze export --; done
+for option in --from --to --output --force --anonymize --anonymize-key --utc; do
+  offers "$option" $A netsnap-analyze slice --
+done
+for option in --format --what --by --top --from --to --utc; do
+  offers "$option" $A netsnap-analyze export --
+done
+expect "state proto local-port remote program" $A netsnap-analyze export --what timeline --by ""
 
 # netsnap-record: every option of --help, --source values, paths after -o.
 for option in $("$build/bin/netsnap-record" --help | help_long_options) --rotate-size --rotate-age \

@@ -39,7 +39,7 @@ for command in $commands slice export; do
     done
   fi
 done
-for option in --anonymize --force --what --format; do
+for option in --output --force --anonymize --anonymize-key --what --by --top --utc; do
   documents "$analyze_page" "$option" || fail "netsnap-analyze.1 does not document $option"
 done
 
