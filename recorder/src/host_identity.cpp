@@ -1,6 +1,7 @@
 #include "host_identity.h"
 
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <ctime>
 
 #include "kernel_settings.h"
+#include "proc_pid_parsers.h"
 #include "proc_pid_reader.h"
 
 namespace netsnap {
@@ -114,8 +116,23 @@ HostIdentity read_host_identity(const HostIdentitySources& sources,
   identity.utc_offset_seconds = utc_offset_seconds_at(std::time(nullptr));
   const long ticks = ::sysconf(_SC_CLK_TCK);
   identity.clock_ticks_per_second = ticks > 0 ? static_cast<uint32_t>(ticks) : 100;
-  identity.is_root = ::geteuid() == 0;
+  identity.is_root = this_process_may_read_every_fd_table(sources.proc_root);
   return identity;
+}
+
+bool may_read_every_fd_table(uint32_t euid, std::string_view proc_self_status) {
+  if (euid == 0) return true;
+  constexpr uint64_t needed =
+      (uint64_t{1} << CAP_SYS_PTRACE) | (uint64_t{1} << CAP_DAC_READ_SEARCH);
+  const std::optional<uint64_t> effective =
+      parse_proc_pid_status_effective_capabilities(proc_self_status);
+  return effective && (*effective & needed) == needed;
+}
+
+bool this_process_may_read_every_fd_table(const std::string& proc_root) {
+  std::string status;
+  read_proc_file(AT_FDCWD, (proc_root + "/self/status").c_str(), status, 16384);
+  return may_read_every_fd_table(::geteuid(), status);
 }
 
 void fill_file_header_host(const HostIdentity& identity, FileHeader& header) {

@@ -21,7 +21,7 @@ struct HostIdentity {
   std::string time_zone;       // IANA name, e.g. "Europe/Berlin"; empty when unknown
   int32_t utc_offset_seconds = 0;  // the recorder's local time zone, at the time of reading
   uint32_t clock_ticks_per_second = 100;
-  bool is_root = false;        // euid 0: every /proc/PID/fd should be readable
+  bool is_root = false;        // may read every /proc/PID/fd: see may_read_every_fd_table
 };
 
 // Where the identity is read from; tests point these at a temp dir.
@@ -57,6 +57,14 @@ std::string read_time_zone(const HostIdentitySources& sources);
 
 // The local UTC offset at `unix_seconds`, from localtime_r.
 int32_t utc_offset_seconds_at(int64_t unix_seconds);
+
+// Whether a process may read every /proc/PID/fd (the socket owners): euid 0, or both
+// CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH in its effective set, as netsnap-record.service and
+// `setcap` on the binary give an unprivileged user. `proc_self_status` is /proc/self/status.
+bool may_read_every_fd_table(uint32_t euid, std::string_view proc_self_status);
+
+// The same for this process, from PROC_ROOT/self/status.
+bool this_process_may_read_every_fd_table(const std::string& proc_root);
 
 // Copies the identity into the header's host fields. owners_complete starts as is_root;
 // the sampling loop should correct it from OwnerMap::complete() after the first refresh

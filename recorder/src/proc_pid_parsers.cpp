@@ -73,6 +73,17 @@ std::optional<uint32_t> parse_proc_pid_status_uid(std::string_view contents) {
   return effective;
 }
 
+std::optional<uint64_t> parse_proc_pid_status_effective_capabilities(std::string_view contents) {
+  std::optional<std::string_view> line = line_after(contents, "CapEff:");
+  if (!line) return std::nullopt;
+  std::string_view rest = *line;
+  const std::string_view hex = next_word(rest);
+  uint64_t mask = 0;
+  const auto [end, error] = std::from_chars(hex.data(), hex.data() + hex.size(), mask, 16);
+  if (hex.empty() || error != std::errc{} || end != hex.data() + hex.size()) return std::nullopt;
+  return mask;
+}
+
 std::optional<ProcPidNofile> parse_proc_pid_limits_nofile(std::string_view contents) {
   std::optional<std::string_view> line = line_after(contents, "Max open files");
   if (!line) return std::nullopt;

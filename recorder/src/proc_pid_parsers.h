@@ -25,6 +25,10 @@ std::optional<ProcPidStat> parse_proc_pid_stat(std::string_view contents);
 // the one that decides what the process may do, as `ps -o uid` shows.
 std::optional<uint32_t> parse_proc_pid_status_uid(std::string_view contents);
 
+// The effective capability set from the "CapEff:" line of /proc/PID/status (hexadecimal, bit
+// N is capability N, e.g. CAP_SYS_PTRACE = 19).
+std::optional<uint64_t> parse_proc_pid_status_effective_capabilities(std::string_view contents);
+
 inline constexpr uint64_t proc_pid_limit_unlimited = UINT64_MAX;
 
 struct ProcPidNofile {

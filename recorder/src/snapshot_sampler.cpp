@@ -36,7 +36,7 @@ SnapshotSampler::SnapshotSampler(const CaptureOptions& options, std::string netn
       netns_inode_(own_netns_inode()) {
   capture_.open(open_errors_);
   settings_reader_.read(settings_, open_errors_);
-  owners_complete_ = geteuid() == 0;
+  owners_complete_ = this_process_may_read_every_fd_table("/proc");
 }
 
 FileHeader SnapshotSampler::header() {

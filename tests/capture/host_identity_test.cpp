@@ -108,6 +108,19 @@ TEST(HostIdentity, MissingIdsAreReportedAndNamesFallBackToUname) {
   EXPECT_FALSE(identity.kernel_release.empty());
 }
 
+// Root, or the two capabilities that open every /proc/PID/fd (the service's user, setcap):
+// only then are owners expected to be complete.
+TEST(HostIdentity, WhoMayReadEveryFdTable) {
+  const std::string service = "Uid:\t998\t998\t998\t998\nCapEff:\t0000000000081004\n";
+  const std::string ptrace_only = "Uid:\t998\t998\t998\t998\nCapEff:\t0000000000080000\n";
+  const std::string none = "Uid:\t998\t998\t998\t998\nCapEff:\t0000000000000000\n";
+  EXPECT_TRUE(may_read_every_fd_table(998, service));
+  EXPECT_FALSE(may_read_every_fd_table(998, ptrace_only));
+  EXPECT_FALSE(may_read_every_fd_table(998, none));
+  EXPECT_FALSE(may_read_every_fd_table(998, ""));
+  EXPECT_TRUE(may_read_every_fd_table(0, none));  // root's fd scan then says what it missed
+}
+
 TEST(HostIdentity, LiveHost) {
   std::vector<CaptureError> errors;
   const HostIdentity identity =

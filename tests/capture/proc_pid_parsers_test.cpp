@@ -45,6 +45,21 @@ TEST(ProcPidStatus, EffectiveUid) {
   EXPECT_FALSE(parse_proc_pid_status_uid("Uid:\t1000\n"));
 }
 
+TEST(ProcPidStatus, EffectiveCapabilities) {
+  // netsnap-record.service's three: CAP_DAC_READ_SEARCH (2), CAP_NET_ADMIN (12),
+  // CAP_SYS_PTRACE (19).
+  const std::string_view status =
+      "Name:\tnetsnap-record\nUid:\t998\t998\t998\t998\nCapInh:\t0000000000000000\n"
+      "CapPrm:\t0000000000081004\nCapEff:\t0000000000081004\nCapBnd:\t0000000000081004\n"
+      "CapAmb:\t0000000000081004\nNoNewPrivs:\t1\n";
+  EXPECT_EQ(parse_proc_pid_status_effective_capabilities(status), 0x81004u);
+  EXPECT_EQ(parse_proc_pid_status_effective_capabilities("CapEff:\t000001ffffffffff\n"),
+            0x1ffffffffffu);
+  EXPECT_FALSE(parse_proc_pid_status_effective_capabilities("CapPrm:\t0000000000081004\n"));
+  EXPECT_FALSE(parse_proc_pid_status_effective_capabilities("CapEff:\t\n"));
+  EXPECT_FALSE(parse_proc_pid_status_effective_capabilities("CapEff:\t00000000000x1004\n"));
+}
+
 TEST(ProcPidLimits, MaxOpenFiles) {
   const std::string_view limits =
       "Limit                     Soft Limit           Hard Limit           Units     \n"
