@@ -3,7 +3,6 @@
 #include <algorithm>
 
 namespace netsnap::analysis {
-namespace {}  // namespace
 
 void TimelineCounter::bump(uint32_t column, int64_t delta) {
   if (column == TimelineGrouping::no_column) return;
@@ -74,6 +73,31 @@ void TimelineCounter::update(const Snapshot& current, const SnapshotChanges& cha
     for (const uint32_t index : ns_changes.opened) add(now.sockets[index], programs);
     for (const auto& [was, is] : ns_changes.changed) add(now.sockets[is], programs);
   }
+}
+
+SummaryCounter::SummaryCounter(const TimelineGrouping& grouping)
+    : grouping_(grouping), counts_(grouping.column_names().size(), 0) {}
+
+void SummaryCounter::apply(const SocketSummary& socket, int64_t sign) {
+  const uint32_t column = grouping_.column_of(socket);
+  if (column != TimelineGrouping::no_column) counts_[column] += sign;
+  if (grouping_.recv_q_column() != TimelineGrouping::no_column &&
+      TimelineGrouping::counts_queue_bytes(socket)) {
+    counts_[grouping_.recv_q_column()] += sign * int64_t{socket.recv_q};
+    counts_[grouping_.send_q_column()] += sign * int64_t{socket.send_q};
+  }
+}
+
+void SummaryCounter::update(const SummarySnapshot& current, const SummaryChanges& changes) {
+  if (!changes.has_previous) {
+    ++full_recounts_;
+    std::fill(counts_.begin(), counts_.end(), 0);
+    for (const std::vector<SocketSummary>& sockets : current.sockets)
+      for (const SocketSummary& socket : sockets) apply(socket, 1);
+    return;
+  }
+  for (const SocketSummary& socket : changes.gone) apply(socket, -1);
+  for (const SocketSummary& socket : changes.came) apply(socket, 1);
 }
 
 }  // namespace netsnap::analysis

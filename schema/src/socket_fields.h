@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "netsnap/model.h"
+#include "netsnap/socket_summary.h"
 
 namespace netsnap {
 
@@ -22,6 +23,8 @@ inline bool is_counter_field(int f) { return f == 18 || f == 23 || f == 24; }
 // `gated`: a socket without tcp_info reads its tcp_info fields as zero.
 uint64_t get_field(const Socket& s, int f, bool gated = true);
 void set_field(Socket& s, int f, uint64_t v);
+// The same for the fields a summary has (state, queues, tcp_info presence); others are ignored.
+void set_field(SocketSummary& s, int f, uint64_t v);
 
 // The fields (bit f for field f, OWNERS_FIELD included) whose get_field values differ: the
 // mask a delta stores. The same as comparing get_field(a, f) with get_field(b, f) for every f
