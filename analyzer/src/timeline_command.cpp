@@ -214,6 +214,7 @@ Result<TimelineSeries> compute_timeline(Timeline& timeline, const RecordingTimeZ
 
 std::string render_timeline_text(const TimelineSeries& series, const RecordingTimeZone& zone,
                                  size_t sparkline_width) {
+  const RecordingTimeZone::Session session(zone);  // one zone lookup for every row
   std::vector<std::string> names, times;
   for (const std::string& column : series.columns) names.push_back(escaped(column));
   size_t time_width = 4;  // "Time"
@@ -269,6 +270,7 @@ std::string render_timeline_text(const TimelineSeries& series, const RecordingTi
 }
 
 std::string render_timeline_csv(const TimelineSeries& series, const RecordingTimeZone& zone) {
+  const RecordingTimeZone::Session session(zone);  // one zone lookup for every row
   const std::vector<FieldSpec> fields = series_fields(series);
   FieldValues values(fields.size());
   std::string out;
@@ -282,6 +284,7 @@ std::string render_timeline_csv(const TimelineSeries& series, const RecordingTim
 
 std::string render_timeline_json(const TimelineSeries& series, const RecordingTimeZone& zone,
                                  const TimelineRequest& request) {
+  const RecordingTimeZone::Session session(zone);  // one zone lookup for every row
   static constexpr const char* by_names[] = {"state", "proto", "local-port", "remote", "program"};
   // The counts go in an object of their own: a column named after a program called "time"
   // must not collide with the row's time.

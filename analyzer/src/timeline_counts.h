@@ -65,6 +65,13 @@ class SummaryCounter {
 
   const TimelineGrouping& grouping_;
   std::vector<int64_t> counts_;  // by column id
+  // The column (and whether the queues count) of every protocol, family class and state, made
+  // once: asking the grouping for each socket of each step costs more than the counting.
+  struct Cell {
+    uint32_t column;
+    bool counts_queues;
+  };
+  std::vector<Cell> cells_;
   uint64_t full_recounts_ = 0;
 };
 

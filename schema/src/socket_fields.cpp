@@ -72,15 +72,6 @@ void set_field(Socket& s, int f, uint64_t v) {
   }
 }
 
-void set_field(SocketSummary& s, int f, uint64_t v) {
-  switch (f) {
-    case 0: s.state = static_cast<uint8_t>(v); break;
-    case 1: s.recv_q = static_cast<uint32_t>(v); break;
-    case 2: s.send_q = static_cast<uint32_t>(v); break;
-    case 12: s.has_tcp_info = v != 0; break;
-  }
-}
-
 uint64_t changed_fields(const Socket& a, const Socket& b) {
   uint64_t mask = 0;
   const auto bit = [&mask](int f, bool differs) { mask |= static_cast<uint64_t>(differs) << f; };
