@@ -2,6 +2,8 @@
 // the summary decoder (summary_delta_decode.cpp) share: both must accept exactly the same
 // records and give the same reason for a bad one, so that both replays skip and report the
 // same damage.
+#include <bit>
+
 #include "snapshot_delta.h"
 #include "socket_fields.h"
 #include "wire_codec.h"
@@ -125,24 +127,25 @@ bool read_changed_lists(VarintReader& changed, size_t n, const std::vector<uint3
 template <class Record>
 bool apply_changed_values(VarintReader& changed, std::vector<Record>& sockets,
                           const std::vector<uint32_t>& changed_at,
-                          const std::vector<uint64_t>& changed_mask, std::string& why) {
-  // Values come field by field; visit only the sockets whose mask has the field.
-  uint64_t fields_present = 0;
-  for (uint64_t m : changed_mask) fields_present |= m;
+                          const std::vector<uint64_t>& changed_mask, ChangedByField& by_field,
+                          std::string& why) {
+  for (std::vector<uint32_t>& list : by_field) list.clear();
+  for (size_t i = 0; i < changed_mask.size(); ++i)
+    for (uint64_t m = changed_mask[i]; m != 0; m &= m - 1)
+      by_field[std::countr_zero(m)].push_back(static_cast<uint32_t>(i));
+  // Values come field by field, each for the sockets whose mask has the field.
   for (int f = 0; f < FIELD_COUNT; ++f)
-    for (size_t i = 0; i < changed_at.size() && (fields_present >> f & 1); ++i) {
-      if (!(changed_mask[i] >> f & 1)) continue;
+    for (const uint32_t i : by_field[f])
       if (const char* what = apply_changed_field(changed, sockets[changed_at[i]], f))
         return fail(why, what);
-    }
   return true;
 }
 template bool apply_changed_values(VarintReader&, std::vector<Socket>&,
                                    const std::vector<uint32_t>&, const std::vector<uint64_t>&,
-                                   std::string&);
+                                   ChangedByField&, std::string&);
 template bool apply_changed_values(VarintReader&, std::vector<SocketSummary>&,
                                    const std::vector<uint32_t>&, const std::vector<uint64_t>&,
-                                   std::string&);
+                                   ChangedByField&, std::string&);
 
 bool read_delta_rest(Snapshot& snapshot, wire::SnapshotDelta::Reader in, std::string& why) {
   if (!in.getProcessesUnchanged()) {

@@ -2,6 +2,7 @@
 // SnapshotDelta in netsnap.capnp), and the changes between two snapshots that analysis uses.
 #pragma once
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -9,10 +10,16 @@
 #include "netsnap/model.h"
 #include "netsnap/recording_reader.h"
 #include "netsnap/socket_summary.h"
+#include "socket_fields.h"
 #include "socket_matching.h"
 #include "varint.h"
 
 namespace netsnap {
+
+// Per field, the changed sockets (indices into the changed list) whose mask has it, ascending:
+// the order a delta's values come in. Walking these costs one step per value, where testing
+// every changed socket's mask for every field present cost one per socket per field.
+using ChangedByField = std::array<std::vector<uint32_t>, FIELD_COUNT>;
 
 class DeltaEncoder {
  public:
@@ -48,6 +55,7 @@ class DeltaDecoder {
     std::vector<uint32_t> tail_origin;  // see apply_namespace
     std::vector<uint32_t> tail_moved_to;
     std::vector<int32_t> previous_of;   // namespaces: the previous position of each, or -1
+    ChangedByField by_field;
   };
 
  private:
@@ -67,6 +75,7 @@ class SummaryDeltaDecoder {
   std::vector<uint32_t> closed_, changed_at_;
   std::vector<uint64_t> changed_mask_;
   std::vector<int32_t> previous_of_;
+  ChangedByField by_field_;
 };
 
 // The parts of decoding a delta both decoders share (delta_shared_decode.cpp), each failing
@@ -85,11 +94,13 @@ bool read_removed_list(wire::NamespaceDelta::Reader in, size_t n, std::vector<ui
 bool read_changed_lists(VarintReader& changed, size_t n, const std::vector<uint32_t>& closed,
                         std::vector<uint32_t>& changed_at, std::vector<uint64_t>& changed_mask,
                         std::string& why);
-// The changed values into `sockets` (Socket or SocketSummary), by the lists above.
+// The changed values into `sockets` (Socket or SocketSummary), by the lists above; `by_field`
+// is working memory.
 template <class Record>
 bool apply_changed_values(VarintReader& changed, std::vector<Record>& sockets,
                           const std::vector<uint32_t>& changed_at,
-                          const std::vector<uint64_t>& changed_mask, std::string& why);
+                          const std::vector<uint64_t>& changed_mask, ChangedByField& by_field,
+                          std::string& why);
 // Processes, counters, settings and users.
 bool read_delta_rest(Snapshot& snapshot, wire::SnapshotDelta::Reader in, std::string& why);
 

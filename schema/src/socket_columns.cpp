@@ -122,7 +122,8 @@ bool decode_socket_columns(std::span<const uint8_t> bytes, std::vector<Record>& 
       assign(x, v);
     }
   };
-  const auto skip = [](Record&, uint64_t) {};
+  // A column a summary does not keep: read past, with the same checks.
+  const auto skip_column = [&] { ok = ok && r.skip(count); };
   auto address = [&](uint64_t v, uint8_t family, [[maybe_unused]] Endpoint* e) {
     if (v >= blobs.size() || blobs[v].size() != address_size(family)) { ok = false; return; }
     if constexpr (whole) {
@@ -147,10 +148,9 @@ bool decode_socket_columns(std::span<const uint8_t> bytes, std::vector<Record>& 
   } else {
     for (int endpoint = 0; endpoint < 2; ++endpoint) {
       column([&](Record& x, uint64_t v) { address(v, x.family, nullptr); });
-      column(skip);  // port
-      column(skip);  // scope id
+      if (!r.skip(2 * count)) ok = false;  // port, scope id
     }
-    for (int identity = 0; identity < 3; ++identity) column(skip);  // inode, cookie, unixType
+    if (!r.skip(3 * count)) ok = false;  // inode, cookie, unixType
   }
   column([&]([[maybe_unused]] Record& x, uint64_t v) {
     if (v > blobs.size()) { ok = false; return; }
@@ -161,12 +161,18 @@ bool decode_socket_columns(std::span<const uint8_t> bytes, std::vector<Record>& 
   if constexpr (whole) {
     column([](Socket& x, uint64_t v) { x.raw_protocol = uint16_t(v); });
   } else {
-    column(skip);
+    skip_column();  // rawProtocol
   }
   if (!ok) return bad("bad identity column");
   for (int f = 0; f < FIELD_COUNT && ok; ++f) {
     if (f == OWNERS_FIELD) continue;
-    if (f >= FIRST_TCP_INFO_FIELD) {
+    if (!whole && f >= FIRST_TCP_INFO_FIELD) {
+      size_t with_tcp_info = 0;
+      for (const Record& x : s) with_tcp_info += x.has_tcp_info;
+      if (!r.skip(with_tcp_info)) return bad("bad tcp_info column");
+    } else if (!whole && f > 2 && f != TCP_INFO_PRESENT) {
+      skip_column();
+    } else if (f >= FIRST_TCP_INFO_FIELD) {
       for (Record& x : s) {
         if (!x.has_tcp_info) continue;
         uint64_t v;
@@ -196,11 +202,8 @@ bool decode_socket_columns(std::span<const uint8_t> bytes, std::vector<Record>& 
         if (!r.next(v)) return bad("bad owner column");
         pid = static_cast<int32_t>(static_cast<uint32_t>(v));
       }
-  } else {
-    for (uint64_t i = 0; i < total_owners; ++i) {
-      uint64_t v;
-      if (!r.next(v)) return bad("bad owner column");
-    }
+  } else if (!r.skip(total_owners)) {
+    return bad("bad owner column");
   }
   if (!r.at_end()) return bad("trailing bytes");
   return true;
