@@ -193,9 +193,8 @@ Result<TimelineSeries> compute_timeline(Timeline& timeline, const RecordingTimeZ
     for (size_t c = 0; c < width; ++c) row[c] = std::max(row[c], count_of(c));
   };
   if (!grouping.is_open_ended()) {
-    const SnapshotCounts counts =
-        count_snapshots_in_halves(timeline, *range, request.by, width, request.whole_sockets,
-                                  progress);
+    const SnapshotCounts counts = count_snapshots_in_halves(timeline, *range, request.by, width,
+                                                            request.whole_sockets, progress);
     for (size_t r = 0; r < counts.times.size(); ++r)
       add_row(counts.times[r], [&](size_t c) { return counts.values[r * width + c]; });
     series.snapshots = counts.totals.snapshots;

@@ -159,8 +159,8 @@ bool read_delta_rest(Snapshot& snapshot, wire::SnapshotDelta::Reader in, std::st
       for (auto& value : table.values) {
         uint64_t v;
         if (!r.next(v)) return fail(why, "bad counter deltas");
-        value = static_cast<int64_t>(static_cast<uint64_t>(value) +
-                                     static_cast<uint64_t>(unzigzag(v)));
+        value =
+            static_cast<int64_t>(static_cast<uint64_t>(value) + static_cast<uint64_t>(unzigzag(v)));
       }
   } else {
     snapshot.counters = wire_codec::read_counters(in.getCounters());

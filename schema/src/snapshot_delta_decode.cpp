@@ -67,8 +67,8 @@ bool apply_namespace(Namespace& ns, wire::NamespaceDelta::Reader in, NamespaceCh
       changes.changed_before[i] = sockets[changed_slot[i]];
     }
   }
-  if (!apply_changed_values(changed, sockets, changed_slot, scratch.changed_mask,
-                            scratch.by_field, why))
+  if (!apply_changed_values(changed, sockets, changed_slot, scratch.changed_mask, scratch.by_field,
+                            why))
     return false;
   for (uint32_t p : changed_slot)
     if (!sockets[p].has_tcp_info) sockets[p].tcp_info = TcpInfo{};

@@ -53,7 +53,8 @@ bool SummaryDeltaDecoder::apply(SummarySnapshot& summary, wire::SnapshotDelta::R
     if (!read_changed_lists(changed, count, closed_, changed_at_, changed_mask_, why)) return false;
     for (size_t i = 0; i < changed_at_.size(); ++i)
       if (changed_mask_[i] & summary_fields) changes.gone.push_back(sockets[changed_at_[i]]);
-    if (!apply_changed_values(changed, sockets, changed_at_, changed_mask_, by_field_, why)) return false;
+    if (!apply_changed_values(changed, sockets, changed_at_, changed_mask_, by_field_, why))
+      return false;
     for (size_t i = 0; i < changed_at_.size(); ++i)
       if (changed_mask_[i] & summary_fields) changes.came.push_back(sockets[changed_at_[i]]);
     // The same order as DeltaDecoder: swap-remove from the highest position down.
@@ -69,7 +70,8 @@ bool SummaryDeltaDecoder::apply(SummarySnapshot& summary, wire::SnapshotDelta::R
   }
   for (size_t p = 0; p < previous.size(); ++p)
     if (!taken[p])
-      changes.gone.insert(changes.gone.end(), previous_sockets[p].begin(), previous_sockets[p].end());
+      changes.gone.insert(changes.gone.end(), previous_sockets[p].begin(),
+                          previous_sockets[p].end());
   return read_delta_rest(snapshot, in, why);
 }
 

@@ -88,9 +88,10 @@ struct Timeline::State {
   // Applies delta entry i to `snapshot` (its base on entry) in place.
   bool apply_delta(size_t i, Snapshot& snapshot, SnapshotChanges& changes, bool history = true,
                    bool sequential = false) {
-    return read_delta(i, sequential, [&](wire::SnapshotDelta::Reader in, size_t raw, std::string& why) {
-      return delta.apply(snapshot, in, raw, changes, why, history);
-    });
+    return read_delta(i, sequential,
+                      [&](wire::SnapshotDelta::Reader in, size_t raw, std::string& why) {
+                        return delta.apply(snapshot, in, raw, changes, why, history);
+                      });
   }
 
   // Moves a cursor to the next entry load(i) accepts: what Cursor::next and SummaryCursor::next
@@ -105,7 +106,8 @@ struct Timeline::State {
         started = true;
         return true;
       }
-      while (next < entries.size() && !entries[next].is_key && entries[next].file == entries[i].file) {
+      while (next < entries.size() && !entries[next].is_key &&
+             entries[next].file == entries[i].file) {
         report(entries[next], "base snapshot damaged");
         ++next;
       }

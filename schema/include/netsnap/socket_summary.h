@@ -30,8 +30,8 @@ struct SocketSummary {
 };
 
 inline SocketSummary summarize(const Socket& socket) {
-  return {socket.family, socket.protocol,  socket.state,
-          socket.has_tcp_info, socket.recv_q, socket.send_q};
+  return {socket.family,       socket.protocol, socket.state,
+          socket.has_tcp_info, socket.recv_q,   socket.send_q};
 }
 
 struct SummarySnapshot {
@@ -45,7 +45,8 @@ struct SummarySnapshot {
 // count over the previous snapshot's summaries into the same count over the current one's.
 struct SummaryChanges {
   bool has_previous = false;  // false: count current() from scratch (first step, key, damage)
-  std::vector<SocketSummary> gone;  // closed sockets, old values of changed ones, vanished namespaces'
+  std::vector<SocketSummary>
+      gone;  // closed sockets, old values of changed ones, vanished namespaces'
   std::vector<SocketSummary> came;  // opened sockets, new values of changed ones
 };
 
