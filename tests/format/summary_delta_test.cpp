@@ -118,7 +118,9 @@ TEST(SummaryDeltaDecoder, AgreesWithTheWholeSocketDecoderOnIntactAndMangledDelta
       std::erase_if(counts, [](const auto& entry) { return entry.second == 0; });
       ASSERT_EQ(counts, counts_of(expected)) << where;
       EXPECT_TRUE(summary_changes.has_previous);
-      if (attempt == 0) EXPECT_FALSE(summary_changes.came.empty()) << where;
+      if (attempt == 0) {
+        EXPECT_FALSE(summary_changes.came.empty()) << where;
+      }
     }
     previous = std::move(stored);
   }
