@@ -198,6 +198,44 @@ TEST_P(IncrementalCounts, EqualCountingEverySocketOfEverySnapshot) {
   }
 }
 
+// The summary replay's counter (fixed groupings) over the same churning host: namespaces
+// appearing and vanishing, states changing, sockets opening and closing.
+TEST(SummaryCounts, EqualCountingEverySocketOfEverySnapshot) {
+  TempRecording file;
+  {
+    WriterOptions options;
+    options.key_interval = 4;
+    auto writer = RecordingWriter::create(file.path(), FileHeader{}, options);
+    ASSERT_TRUE(writer.ok()) << writer.error().message;
+    ChurningHost host;
+    for (int i = 0; i < 60; ++i) ASSERT_TRUE(writer->write(host.next()).ok());
+    ASSERT_TRUE(writer->close().ok());
+  }
+  auto timeline = Timeline::open({file.path()}, ScanMode::fast);
+  ASSERT_TRUE(timeline.ok()) << timeline.error().message;
+  for (const TimelineGroupBy by : {TimelineGroupBy::state, TimelineGroupBy::proto}) {
+    TimelineGrouping grouping(by);
+    SummaryCounter counter(grouping);
+    SummaryCursor summaries = timeline->summary_cursor(0);
+    Cursor whole = timeline->cursor(0);
+    int snapshots = 0;
+    while (summaries.next()) {
+      ASSERT_TRUE(whole.next());
+      counter.update(summaries.current(), summaries.changes());
+      std::map<std::string, int64_t> named;
+      for (size_t c = 0; c < grouping.column_names().size(); ++c) {
+        const int64_t value = counter.count(static_cast<uint32_t>(c));
+        if (value != 0) named[grouping.column_names()[c]] = value;
+      }
+      ASSERT_EQ(named, recounted(by, whole.current())) << "snapshot " << snapshots;
+      ++snapshots;
+    }
+    EXPECT_FALSE(whole.next());
+    EXPECT_EQ(snapshots, 60);
+    EXPECT_EQ(counter.full_recounts(), 15u);  // the first snapshot and every key after it
+  }
+}
+
 std::string grouping_name(const ::testing::TestParamInfo<TimelineGroupBy>& info) {
   static constexpr const char* names[] = {"state", "proto", "local_port", "remote", "program"};
   return names[static_cast<size_t>(info.param)];
