@@ -11,11 +11,6 @@
 namespace netsnap {
 namespace {
 
-bool fail(std::string& why, const char* what) {
-  why = what;
-  return false;
-}
-
 // `owners` null: the list is checked and skipped (a summary keeps no owners).
 bool read_owners(VarintReader& r, OwnerList* owners) {
   uint64_t count;
@@ -63,7 +58,7 @@ void read_delta_times(Snapshot& snapshot, wire::SnapshotDelta::Reader in) {
 
 void match_namespaces(const std::vector<Namespace>& previous,
                       capnp::List<wire::NamespaceDelta>::Reader namespaces,
-                      std::vector<int32_t>& previous_of) {
+                      std::vector<int32_t>& previous_of, std::vector<uint32_t>& gone) {
   previous_of.assign(namespaces.size(), -1);
   std::vector<uint8_t> taken(previous.size(), 0);
   for (size_t n = 0; n < namespaces.size(); ++n) {
@@ -75,6 +70,9 @@ void match_namespaces(const std::vector<Namespace>& previous,
         break;
       }
   }
+  gone.clear();
+  for (size_t p = 0; p < previous.size(); ++p)
+    if (!taken[p]) gone.push_back(static_cast<uint32_t>(p));
 }
 
 bool read_removed_list(wire::NamespaceDelta::Reader in, size_t n, std::vector<uint32_t>& closed,

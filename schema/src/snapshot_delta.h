@@ -55,6 +55,7 @@ class DeltaDecoder {
     std::vector<uint32_t> tail_origin;  // see apply_namespace
     std::vector<uint32_t> tail_moved_to;
     std::vector<int32_t> previous_of;   // namespaces: the previous position of each, or -1
+    std::vector<uint32_t> namespaces_gone;
     ChangedByField by_field;
   };
 
@@ -75,17 +76,25 @@ class SummaryDeltaDecoder {
   std::vector<uint32_t> closed_, changed_at_;
   std::vector<uint64_t> changed_mask_;
   std::vector<int32_t> previous_of_;
+  std::vector<uint32_t> namespaces_gone_;
   ChangedByField by_field_;
 };
+
+// How the decoders fail: `why` set, false returned.
+inline bool fail(std::string& why, const char* what) {
+  why = what;
+  return false;
+}
 
 // The parts of decoding a delta both decoders share (delta_shared_decode.cpp), each failing
 // with `why` in the order DeltaDecoder::apply meets them.
 // seq, times, source and errors.
 void read_delta_times(Snapshot& snapshot, wire::SnapshotDelta::Reader in);
-// previous_of[n]: the position in `previous` of the delta's namespace n (by inode), or -1.
+// previous_of[n]: the position in `previous` of the delta's namespace n (by inode), or -1;
+// `gone`: the positions of previous namespaces the delta does not list.
 void match_namespaces(const std::vector<Namespace>& previous,
                       capnp::List<wire::NamespaceDelta>::Reader namespaces,
-                      std::vector<int32_t>& previous_of);
+                      std::vector<int32_t>& previous_of, std::vector<uint32_t>& gone);
 // The removed positions (ascending) of a namespace of `n` sockets.
 bool read_removed_list(wire::NamespaceDelta::Reader in, size_t n, std::vector<uint32_t>& closed,
                        std::string& why);

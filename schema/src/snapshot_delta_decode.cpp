@@ -11,11 +11,6 @@
 namespace netsnap {
 namespace {
 
-bool fail(std::string& why, const char* what) {
-  why = what;
-  return false;
-}
-
 // Sockets a delta touches are scattered over the namespace, and a replay step is bound by those
 // cache misses rather than by instructions: loops over them ask for the socket
 // `prefetch_distance` places ahead while working on this one.
@@ -123,26 +118,22 @@ bool DeltaDecoder::apply(Snapshot& snapshot, wire::SnapshotDelta::Reader in, siz
   // Namespaces of the delta, in its order, each taken over from the previous snapshot.
   std::vector<Namespace> previous = std::move(snapshot.namespaces);
   std::vector<int32_t>& previous_of = scratch_.previous_of;
-  match_namespaces(previous, namespaces, previous_of);
+  match_namespaces(previous, namespaces, previous_of, scratch_.namespaces_gone);
   snapshot.namespaces.clear();
   snapshot.namespaces.resize(namespaces.size());
   changes.has_previous = true;
   changes.namespaces.resize(namespaces.size());
   changes.namespaces_gone.clear();
-  std::vector<uint8_t> taken(previous.size(), 0);
+  for (const uint32_t p : scratch_.namespaces_gone)
+    changes.namespaces_gone.push_back(previous[p].inode);
   for (size_t n = 0; n < namespaces.size(); ++n) {
     const int32_t p = previous_of[n];
-    if (p >= 0) {
-      snapshot.namespaces[n] = std::move(previous[p]);
-      taken[p] = 1;
-    }
+    if (p >= 0) snapshot.namespaces[n] = std::move(previous[p]);
     changes.namespaces[n].is_new = p < 0;
     if (!apply_namespace(snapshot.namespaces[n], namespaces[n], changes.namespaces[n], history,
                          scratch_, why))
       return false;
   }
-  for (size_t p = 0; p < previous.size(); ++p)
-    if (!taken[p]) changes.namespaces_gone.push_back(previous[p].inode);
   return read_delta_rest(snapshot, in, why);
 }
 

@@ -7,11 +7,6 @@
 namespace netsnap {
 namespace {
 
-bool fail(std::string& why, const char* what) {
-  why = what;
-  return false;
-}
-
 // The changed fields a summary has: state, Recv-Q, Send-Q. tcp_info presence is left out on
 // purpose: it changes no count.
 constexpr uint64_t summary_fields = 0b111;
@@ -27,20 +22,17 @@ bool SummaryDeltaDecoder::apply(SummarySnapshot& summary, wire::SnapshotDelta::R
   read_delta_times(snapshot, in);
   auto namespaces = in.getNamespaces();
   if (!plausible_count(namespaces.size(), raw_bytes, 8)) return fail(why, "implausible namespaces");
-  match_namespaces(snapshot.namespaces, namespaces, previous_of_);
-  std::vector<Namespace> previous = std::move(snapshot.namespaces);
+  match_namespaces(snapshot.namespaces, namespaces, previous_of_, namespaces_gone_);
   std::vector<std::vector<SocketSummary>> previous_sockets = std::move(summary.sockets);
+  for (const uint32_t p : namespaces_gone_)
+    changes.gone.insert(changes.gone.end(), previous_sockets[p].begin(), previous_sockets[p].end());
   snapshot.namespaces.clear();
   snapshot.namespaces.resize(namespaces.size());
   summary.sockets.clear();
   summary.sockets.resize(namespaces.size());
-  std::vector<uint8_t> taken(previous.size(), 0);
   for (size_t n = 0; n < namespaces.size(); ++n) {
     const int32_t p = previous_of_[n];
-    if (p >= 0) {
-      summary.sockets[n] = std::move(previous_sockets[p]);
-      taken[p] = 1;
-    }
+    if (p >= 0) summary.sockets[n] = std::move(previous_sockets[p]);
     wire::NamespaceDelta::Reader ns = namespaces[n];
     snapshot.namespaces[n].inode = ns.getInode();
     snapshot.namespaces[n].name = std::string(ns.getName().cStr(), ns.getName().size());
@@ -68,10 +60,6 @@ bool SummaryDeltaDecoder::apply(SummarySnapshot& summary, wire::SnapshotDelta::R
     if (!decode_socket_columns({added.begin(), added.size()}, sockets, why)) return false;
     changes.came.insert(changes.came.end(), sockets.begin() + survivors, sockets.end());
   }
-  for (size_t p = 0; p < previous.size(); ++p)
-    if (!taken[p])
-      changes.gone.insert(changes.gone.end(), previous_sockets[p].begin(),
-                          previous_sockets[p].end());
   return read_delta_rest(snapshot, in, why);
 }
 

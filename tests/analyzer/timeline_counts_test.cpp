@@ -150,20 +150,24 @@ std::map<std::string, int64_t> recounted(TimelineGroupBy by, const Snapshot& sna
   return by_name(grouping, counter);
 }
 
+// 60 snapshots of a ChurningHost; empty, or what failed.
+std::string write_churning_recording(const std::string& path) {
+  WriterOptions options;
+  options.key_interval = 4;  // keys (changes computed by matching) and deltas alike
+  auto writer = RecordingWriter::create(path, FileHeader{}, options);
+  if (!writer) return writer.error().message;
+  ChurningHost host;
+  for (int i = 0; i < 60; ++i)
+    if (Status written = writer->write(host.next()); !written) return written.error().message;
+  if (Status closed = writer->close(); !closed) return closed.error().message;
+  return "";
+}
+
 class IncrementalCounts : public ::testing::TestWithParam<TimelineGroupBy> {};
 
 TEST_P(IncrementalCounts, EqualCountingEverySocketOfEverySnapshot) {
   TempRecording file;
-  {
-    WriterOptions options;
-    options.key_interval = 4;  // keys (changes computed by matching) and deltas alike
-    FileHeader header;
-    auto writer = RecordingWriter::create(file.path(), header, options);
-    ASSERT_TRUE(writer.ok()) << writer.error().message;
-    ChurningHost host;
-    for (int i = 0; i < 60; ++i) ASSERT_TRUE(writer->write(host.next()).ok());
-    ASSERT_TRUE(writer->close().ok());
-  }
+  ASSERT_EQ(write_churning_recording(file.path()), "");
   auto timeline = Timeline::open({file.path()}, ScanMode::fast);
   ASSERT_TRUE(timeline.ok()) << timeline.error().message;
   TimelineGrouping grouping(GetParam());
@@ -202,15 +206,7 @@ TEST_P(IncrementalCounts, EqualCountingEverySocketOfEverySnapshot) {
 // appearing and vanishing, states changing, sockets opening and closing.
 TEST(SummaryCounts, EqualCountingEverySocketOfEverySnapshot) {
   TempRecording file;
-  {
-    WriterOptions options;
-    options.key_interval = 4;
-    auto writer = RecordingWriter::create(file.path(), FileHeader{}, options);
-    ASSERT_TRUE(writer.ok()) << writer.error().message;
-    ChurningHost host;
-    for (int i = 0; i < 60; ++i) ASSERT_TRUE(writer->write(host.next()).ok());
-    ASSERT_TRUE(writer->close().ok());
-  }
+  ASSERT_EQ(write_churning_recording(file.path()), "");
   auto timeline = Timeline::open({file.path()}, ScanMode::fast);
   ASSERT_TRUE(timeline.ok()) << timeline.error().message;
   for (const TimelineGroupBy by : {TimelineGroupBy::state, TimelineGroupBy::proto}) {
