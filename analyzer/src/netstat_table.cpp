@@ -88,9 +88,15 @@ void add_uid_names(UidNames& names, const std::vector<UserName>& users) {
 }
 
 std::string_view netstat_proto_name(const Socket& socket) {
-  if (socket.protocol == Protocol::unix_) return "unix";
-  const InetGroup* group = inet_group_of(socket);
-  return group == nullptr ? std::string_view() : group->proto_column;
+  return netstat_proto_name(socket.protocol, socket.family);
+}
+
+std::string_view netstat_proto_name(Protocol protocol, uint8_t family) {
+  if (protocol == Protocol::unix_) return "unix";
+  for (const InetGroup& group : inet_groups) {
+    if (group.protocol == protocol && group.family == family) return group.proto_column;
+  }
+  return {};
 }
 
 void collect_netstat_rows(const Snapshot& snapshot, const NetstatOptions& options,

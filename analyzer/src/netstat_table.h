@@ -62,6 +62,7 @@ enum class NetstatSection : uint8_t { inet, unix_sockets };
 // The Proto column: "tcp", "tcp6", "udp", "udp6", "udpl", "udpl6", "raw", "raw6", or "unix";
 // empty for a socket netstat has no section for.
 std::string_view netstat_proto_name(const Socket& socket);
+std::string_view netstat_proto_name(Protocol protocol, uint8_t family);
 
 // The sockets of `section` that netstat would print with `options` (their kind selected, and
 // -l/-a), in the table's order, as pointers into `snapshot`. `rows` is cleared first and may be

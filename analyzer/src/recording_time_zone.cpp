@@ -6,14 +6,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <optional>
 #include <regex>
 
 namespace netsnap::analysis {
-namespace {
 
 // The C library's only time zone database entry point is the TZ variable; this guard sets it
-// for one conversion and restores it, so no other code sees a changed zone.
-class ScopedTz {
+// for one conversion (or a Session's) and restores it, so no other code sees a changed zone.
+class RecordingTimeZone::ScopedTz {
  public:
   explicit ScopedTz(const std::string& spec) {
     const char* old = std::getenv("TZ");
@@ -32,6 +32,18 @@ class ScopedTz {
   bool had_ = false;
   std::string old_;
 };
+
+RecordingTimeZone::Session::Session(const RecordingTimeZone& zone) : zone_(zone) {
+  if (zone.tz_spec_.empty() || zone.in_session_) return;
+  tz_ = std::make_unique<ScopedTz>(zone.tz_spec_);
+  zone.in_session_ = true;
+}
+
+RecordingTimeZone::Session::~Session() {
+  if (tz_) zone_.in_session_ = false;
+}
+
+namespace {
 
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;
@@ -72,7 +84,8 @@ RecordingTimeZone::Local RecordingTimeZone::to_local(int64_t wall_s) const {
   std::tm tm{};
   time_t t = static_cast<time_t>(wall_s);
   if (!tz_spec_.empty()) {
-    ScopedTz scope(tz_spec_);
+    std::optional<ScopedTz> scope;
+    if (!in_session_) scope.emplace(tz_spec_);
     localtime_r(&t, &tm);
     l.offset_seconds = static_cast<int>(tm.tm_gmtoff);
     l.abbreviation = tm.tm_zone ? tm.tm_zone : "";

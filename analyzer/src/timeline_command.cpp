@@ -49,16 +49,31 @@ struct SnapshotCounts {
   ReplayTotals totals;
 };
 
+// Replays socket summaries (socket_summary.h: all that fixed columns need, at a fraction of the
+// memory traffic), or whole sockets when `whole_sockets` (the general replay, which the tests
+// hold the summaries to).
 SnapshotCounts count_snapshots(Timeline& timeline, const SnapshotRange& range, TimelineGroupBy by,
-                               size_t width, ProgressMeter* progress) {
+                               size_t width, bool whole_sockets, ProgressMeter* progress) {
   TimelineGrouping grouping(by);
   SnapshotCounts counts;
-  counts.totals = replay(timeline, range, grouping, [&](int64_t wall_ns, const TimelineCounter& c) {
+  const auto record = [&](int64_t wall_ns, const auto& counter) {
     if (progress) progress->advance();
     counts.times.push_back(wall_ns);
     for (size_t column = 0; column < width; ++column)
-      counts.values.push_back(c.count(static_cast<uint32_t>(column)));
-  });
+      counts.values.push_back(counter.count(static_cast<uint32_t>(column)));
+  };
+  if (whole_sockets) {
+    counts.totals = replay(timeline, range, grouping, record);
+    return counts;
+  }
+  SummaryCounter counter(grouping);
+  SummaryCursor cursor = timeline.summary_cursor(range.first);
+  while (cursor.next() && cursor.entry_index() <= range.last) {
+    counter.update(cursor.current(), cursor.changes());
+    ++counts.totals.snapshots;
+    record(cursor.current().snapshot.wall_ns, counter);
+  }
+  counts.totals.full_recounts = counter.full_recounts();
   return counts;
 }
 
@@ -81,21 +96,22 @@ std::optional<size_t> middle_key(const Timeline& timeline, const SnapshotRange& 
 // files cannot be opened a second time. Damage the second replay meets is merged into
 // `timeline`'s.
 SnapshotCounts count_snapshots_in_halves(Timeline& timeline, const SnapshotRange& range,
-                                         TimelineGroupBy by, size_t width,
+                                         TimelineGroupBy by, size_t width, bool whole_sockets,
                                          ProgressMeter* progress) {
   const std::optional<size_t> split = middle_key(timeline, range);
-  if (!split) return count_snapshots(timeline, range, by, width, progress);
+  if (!split) return count_snapshots(timeline, range, by, width, whole_sockets, progress);
   std::vector<std::string> paths;
   for (const RecordingFileInfo& file : timeline.files()) paths.push_back(file.path);
   auto second = Timeline::open(paths, ScanMode::fast);
   if (!second || second->entries().size() != timeline.entries().size())
-    return count_snapshots(timeline, range, by, width, progress);
+    return count_snapshots(timeline, range, by, width, whole_sockets, progress);
   SnapshotCounts later;
   std::thread worker([&] {
-    later = count_snapshots(*second, SnapshotRange{*split, range.last, true}, by, width, progress);
+    later = count_snapshots(*second, SnapshotRange{*split, range.last, true}, by, width,
+                            whole_sockets, progress);
   });
-  SnapshotCounts counts =
-      count_snapshots(timeline, SnapshotRange{range.first, *split - 1, true}, by, width, progress);
+  SnapshotCounts counts = count_snapshots(timeline, SnapshotRange{range.first, *split - 1, true},
+                                          by, width, whole_sockets, progress);
   worker.join();
   timeline.merge_damage(*second);
   counts.times.insert(counts.times.end(), later.times.begin(), later.times.end());
@@ -177,8 +193,8 @@ Result<TimelineSeries> compute_timeline(Timeline& timeline, const RecordingTimeZ
     for (size_t c = 0; c < width; ++c) row[c] = std::max(row[c], count_of(c));
   };
   if (!grouping.is_open_ended()) {
-    const SnapshotCounts counts =
-        count_snapshots_in_halves(timeline, *range, request.by, width, progress);
+    const SnapshotCounts counts = count_snapshots_in_halves(timeline, *range, request.by, width,
+                                                            request.whole_sockets, progress);
     for (size_t r = 0; r < counts.times.size(); ++r)
       add_row(counts.times[r], [&](size_t c) { return counts.values[r * width + c]; });
     series.snapshots = counts.totals.snapshots;
@@ -197,6 +213,7 @@ Result<TimelineSeries> compute_timeline(Timeline& timeline, const RecordingTimeZ
 
 std::string render_timeline_text(const TimelineSeries& series, const RecordingTimeZone& zone,
                                  size_t sparkline_width) {
+  const RecordingTimeZone::Session session(zone);  // one zone lookup for every row
   std::vector<std::string> names, times;
   for (const std::string& column : series.columns) names.push_back(escaped(column));
   size_t time_width = 4;  // "Time"
@@ -252,6 +269,7 @@ std::string render_timeline_text(const TimelineSeries& series, const RecordingTi
 }
 
 std::string render_timeline_csv(const TimelineSeries& series, const RecordingTimeZone& zone) {
+  const RecordingTimeZone::Session session(zone);  // one zone lookup for every row
   const std::vector<FieldSpec> fields = series_fields(series);
   FieldValues values(fields.size());
   std::string out;
@@ -265,6 +283,7 @@ std::string render_timeline_csv(const TimelineSeries& series, const RecordingTim
 
 std::string render_timeline_json(const TimelineSeries& series, const RecordingTimeZone& zone,
                                  const TimelineRequest& request) {
+  const RecordingTimeZone::Session session(zone);  // one zone lookup for every row
   static constexpr const char* by_names[] = {"state", "proto", "local-port", "remote", "program"};
   // The counts go in an object of their own: a column named after a program called "time"
   // must not collide with the row's time.

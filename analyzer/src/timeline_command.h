@@ -38,6 +38,9 @@ struct TimelineRequest {
   size_t sparkline_width = 0;
   // A terminal's progress line for the replay, or null (progress_meter.h).
   ProgressMeter* progress = nullptr;
+  // Fixed groupings (state, proto) replay socket summaries (netsnap/socket_summary.h); true
+  // replays whole sockets instead, as the other groupings do (tests compare the two).
+  bool whole_sockets = false;
 };
 
 struct TimelineSeries {

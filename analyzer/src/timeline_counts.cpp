@@ -2,8 +2,9 @@
 
 #include <algorithm>
 
+#include "socket_text.h"
+
 namespace netsnap::analysis {
-namespace {}  // namespace
 
 void TimelineCounter::bump(uint32_t column, int64_t delta) {
   if (column == TimelineGrouping::no_column) return;
@@ -74,6 +75,59 @@ void TimelineCounter::update(const Snapshot& current, const SnapshotChanges& cha
     for (const uint32_t index : ns_changes.opened) add(now.sockets[index], programs);
     for (const auto& [was, is] : ns_changes.changed) add(now.sockets[is], programs);
   }
+}
+
+namespace {
+
+// Fixed columns tell IPv4 from IPv6 and nothing else about the family: every other family
+// counts like 0.
+constexpr uint8_t family_classes[] = {family_inet, family_inet6, 0};
+// Protocols 0..5 are the ones the format knows; 6 stands for any other value.
+constexpr size_t protocols = 7, states = 256;
+
+size_t cell_of(const SocketSummary& socket) {
+  const size_t protocol = std::min(static_cast<size_t>(socket.protocol), protocols - 1);
+  const size_t family = socket.family == family_inet ? 0 : socket.family == family_inet6 ? 1 : 2;
+  return (protocol * 3 + family) * states + socket.state;
+}
+
+}  // namespace
+
+SummaryCounter::SummaryCounter(const TimelineGrouping& grouping)
+    : grouping_(grouping), counts_(grouping.column_names().size(), 0) {
+  const bool queues = grouping.recv_q_column() != TimelineGrouping::no_column;
+  cells_.resize(protocols * 3 * states);
+  SocketSummary socket;
+  for (size_t protocol = 0; protocol < protocols; ++protocol)
+    for (const uint8_t family : family_classes)
+      for (size_t state = 0; state < states; ++state) {
+        socket.protocol = static_cast<Protocol>(protocol);
+        socket.family = family;
+        socket.state = static_cast<uint8_t>(state);
+        cells_[cell_of(socket)] = {grouping.column_of(socket),
+                                   queues && TimelineGrouping::counts_queue_bytes(socket)};
+      }
+}
+
+void SummaryCounter::apply(const SocketSummary& socket, int64_t sign) {
+  const Cell& cell = cells_[cell_of(socket)];
+  if (cell.column != TimelineGrouping::no_column) counts_[cell.column] += sign;
+  if (cell.counts_queues) {
+    counts_[grouping_.recv_q_column()] += sign * int64_t{socket.recv_q};
+    counts_[grouping_.send_q_column()] += sign * int64_t{socket.send_q};
+  }
+}
+
+void SummaryCounter::update(const SummarySnapshot& current, const SummaryChanges& changes) {
+  if (!changes.has_previous) {
+    ++full_recounts_;
+    std::fill(counts_.begin(), counts_.end(), 0);
+    for (const std::vector<SocketSummary>& sockets : current.sockets)
+      for (const SocketSummary& socket : sockets) apply(socket, 1);
+    return;
+  }
+  for (const SocketSummary& socket : changes.gone) apply(socket, -1);
+  for (const SocketSummary& socket : changes.came) apply(socket, 1);
 }
 
 }  // namespace netsnap::analysis

@@ -37,8 +37,8 @@ uint32_t tcp_state_column(uint8_t state) {
 constexpr std::string_view proto_columns[] = {"tcp",   "tcp6", "udp",  "udp6", "udpl",
                                               "udpl6", "raw",  "raw6", "unix"};
 
-uint32_t proto_column(const Socket& socket) {
-  const std::string_view name = netstat_proto_name(socket);
+uint32_t proto_column(const SocketSummary& socket) {
+  const std::string_view name = netstat_proto_name(socket.protocol, socket.family);
   for (uint32_t i = 0; i < std::size(proto_columns); ++i) {
     if (proto_columns[i] == name) return i;
   }
@@ -105,12 +105,12 @@ bool TimelineGrouping::is_open_ended() const {
   return by_ != TimelineGroupBy::state && by_ != TimelineGroupBy::proto;
 }
 
-bool TimelineGrouping::counts_queue_bytes(const Socket& socket) {
+bool TimelineGrouping::counts_queue_bytes(const SocketSummary& socket) {
   if (socket.protocol == Protocol::unix_ || socket.protocol == Protocol::unknown) return false;
   return !(socket.protocol == Protocol::tcp && socket.state == tcp_state::listen);
 }
 
-uint32_t TimelineGrouping::column_of(const Socket& socket, const ProgramNames& programs) {
+uint32_t TimelineGrouping::column_of(const SocketSummary& socket) const {
   switch (by_) {
     case TimelineGroupBy::state:
       if (socket.protocol == Protocol::tcp) return tcp_state_column(socket.state);
@@ -119,6 +119,14 @@ uint32_t TimelineGrouping::column_of(const Socket& socket, const ProgramNames& p
       }
       return socket.protocol == Protocol::unix_ ? unix_column : no_column;
     case TimelineGroupBy::proto: return proto_column(socket);
+    default: return no_column;  // open-ended: needs the whole socket
+  }
+}
+
+uint32_t TimelineGrouping::column_of(const Socket& socket, const ProgramNames& programs) {
+  switch (by_) {
+    case TimelineGroupBy::state:
+    case TimelineGroupBy::proto: return column_of(summarize(socket));
     case TimelineGroupBy::local_port: {
       const std::string_view protocol = protocol_word(socket.protocol);
       if (protocol.empty()) return no_column;

@@ -21,6 +21,7 @@
 
 #include "netsnap/model.h"
 #include "netsnap/result.h"
+#include "netsnap/socket_summary.h"
 
 namespace netsnap::analysis {
 
@@ -54,11 +55,16 @@ class TimelineGrouping {
   // The column `socket` counts in (no_column: none). Open-ended groupings give each new value
   // the next column id, or, after keep_columns(), its output column.
   uint32_t column_of(const Socket& socket, const ProgramNames& programs);
+  // The same for a grouping whose columns are fixed (state, proto), which a summary tells.
+  uint32_t column_of(const SocketSummary& socket) const;
 
   // Byte totals: the columns receiving a socket's queued bytes, or no_column (by state only).
   uint32_t recv_q_column() const { return recv_q_column_; }
   uint32_t send_q_column() const { return send_q_column_; }
-  static bool counts_queue_bytes(const Socket& socket);
+  static bool counts_queue_bytes(const Socket& socket) {
+    return counts_queue_bytes(summarize(socket));
+  }
+  static bool counts_queue_bytes(const SocketSummary& socket);
 
   // Column names by column id (the output columns after keep_columns()).
   const std::vector<std::string>& column_names() const { return names_; }

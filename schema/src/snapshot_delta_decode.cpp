@@ -11,11 +11,6 @@
 namespace netsnap {
 namespace {
 
-bool fail(std::string& why, const char* what) {
-  why = what;
-  return false;
-}
-
 // Sockets a delta touches are scattered over the namespace, and a replay step is bound by those
 // cache misses rather than by instructions: loops over them ask for the socket
 // `prefetch_distance` places ahead while working on this one.
@@ -25,20 +20,6 @@ void prefetch_socket(const std::vector<Socket>& sockets, const std::vector<uint3
   if (i >= positions.size()) return;
   const char* socket = reinterpret_cast<const char*>(&sockets[positions[i]]);
   for (size_t line = 0; line < sizeof(Socket); line += 64) __builtin_prefetch(socket + line);
-}
-
-bool read_owners(VarintReader& r, OwnerList& owners) {
-  uint64_t count;
-  if (!r.next(count) || count > r.remaining()) return false;
-  owners.resize(count);
-  int64_t last = 0;
-  for (auto& pid : owners) {
-    uint64_t v;
-    if (!r.next(v)) return false;
-    last += unzigzag(v);
-    pid = static_cast<int32_t>(last);
-  }
-  return true;
 }
 
 // Applies one namespace's changes to `ns` (the previous state on entry). Indices in the delta
@@ -65,48 +46,15 @@ bool apply_namespace(Namespace& ns, wire::NamespaceDelta::Reader in, NamespaceCh
     changes.changed_before.clear();
   }
 
-  auto removed_bytes = in.getRemoved();
-  VarintReader removed(removed_bytes.begin(), removed_bytes.size());
-  uint64_t removed_count = 0;
-  if (removed_bytes.size() && !removed.next(removed_count)) return fail(why, "bad removed list");
-  if (removed_count > n) return fail(why, "removes more sockets than exist");
-  uint64_t index = 0;
-  for (uint64_t i = 0; i < removed_count; ++i) {
-    uint64_t gap;
-    if (!removed.next(gap)) return fail(why, "bad removed list");
-    if (i > 0 && gap == 0) return fail(why, "removed indices not ascending");
-    if (gap >= n - index) return fail(why, "removed index out of range");
-    index += gap;
-    changes.closed.push_back(static_cast<uint32_t>(index));
-  }
-
+  if (!read_removed_list(in, n, changes.closed, why)) return false;
+  const uint64_t removed_count = changes.closed.size();
   auto changed_bytes = in.getChanged();
   VarintReader changed(changed_bytes.begin(), changed_bytes.size());
-  uint64_t changed_count = 0;
-  if (changed_bytes.size() && !changed.next(changed_count)) return fail(why, "bad changed list");
-  if (changed_count > n) return fail(why, "changes more sockets than exist");
   std::vector<uint32_t>& changed_at = scratch.changed_at;
-  std::vector<uint64_t>& changed_mask = scratch.changed_mask;
-  changed_at.resize(changed_count);
-  changed_mask.resize(changed_count);
-  uint64_t at = 0;
-  size_t closed_at = 0;
-  for (uint64_t i = 0; i < changed_count; ++i) {
-    uint64_t gap;
-    if (!changed.next(gap)) return fail(why, "bad changed list");
-    if ((i > 0 && gap == 0) || gap >= n - at)
-      return fail(why, "changed index out of range");
-    at += gap;
-    while (closed_at < changes.closed.size() && changes.closed[closed_at] < at) ++closed_at;
-    if (closed_at < changes.closed.size() && changes.closed[closed_at] == at)
-      return fail(why, "changed socket is also removed");
-    changed_at[i] = static_cast<uint32_t>(at);
-  }
+  if (!read_changed_lists(changed, n, changes.closed, changed_at, scratch.changed_mask, why))
+    return false;
+  const size_t changed_count = changed_at.size();
   const std::vector<uint32_t>& changed_slot = changed_at;
-  for (uint64_t i = 0; i < changed_count; ++i) {
-    if (!changed.next(changed_mask[i])) return fail(why, "bad changed list");
-    if (changed_mask[i] >> FIELD_COUNT) return fail(why, "changed field unknown to this reader");
-  }
   if (history) {
     changes.changed_before.resize(changed_count);
     for (size_t i = 0; i < changed_count; ++i) {
@@ -114,21 +62,9 @@ bool apply_namespace(Namespace& ns, wire::NamespaceDelta::Reader in, NamespaceCh
       changes.changed_before[i] = sockets[changed_slot[i]];
     }
   }
-  // Values come field by field; visit only the sockets whose mask has the field.
-  uint64_t fields_present = 0;
-  for (uint64_t m : changed_mask) fields_present |= m;
-  for (int f = 0; f < FIELD_COUNT; ++f)
-    for (uint64_t i = 0; i < changed_count && (fields_present >> f & 1); ++i) {
-      if (!(changed_mask[i] >> f & 1)) continue;
-      Socket& s = sockets[changed_slot[i]];
-      if (f == OWNERS_FIELD) {
-        if (!read_owners(changed, s.owners)) return fail(why, "bad owner list");
-        continue;
-      }
-      uint64_t v;
-      if (!changed.next(v)) return fail(why, "bad changed list");
-      set_field(s, f, is_counter_field(f) ? get_field(s, f, false) + static_cast<uint64_t>(unzigzag(v)) : v);
-    }
+  if (!apply_changed_values(changed, sockets, changed_slot, scratch.changed_mask, scratch.by_field,
+                            why))
+    return false;
   for (uint32_t p : changed_slot)
     if (!sockets[p].has_tcp_info) sockets[p].tcp_info = TcpInfo{};
 
@@ -176,61 +112,29 @@ bool apply_namespace(Namespace& ns, wire::NamespaceDelta::Reader in, NamespaceCh
 
 bool DeltaDecoder::apply(Snapshot& snapshot, wire::SnapshotDelta::Reader in, size_t raw_bytes,
                          SnapshotChanges& changes, std::string& why, bool history) {
-  snapshot.seq = in.getSeq();
-  snapshot.wall_ns = in.getWallNs();
-  snapshot.mono_ns = in.getMonoNs();
-  snapshot.capture_ns = in.getCaptureNs();
-  auto source = static_cast<uint16_t>(in.getSource());
-  snapshot.source = source <= 3 ? static_cast<CaptureSource>(source) : CaptureSource::unknown;
-  snapshot.errors = wire_codec::read_errors(in.getErrors());
-
+  read_delta_times(snapshot, in);
   auto namespaces = in.getNamespaces();
   if (!plausible_count(namespaces.size(), raw_bytes, 8)) return fail(why, "implausible namespaces");
   // Namespaces of the delta, in its order, each taken over from the previous snapshot.
   std::vector<Namespace> previous = std::move(snapshot.namespaces);
+  std::vector<int32_t>& previous_of = scratch_.previous_of;
+  match_namespaces(previous, namespaces, previous_of, scratch_.namespaces_gone);
   snapshot.namespaces.clear();
   snapshot.namespaces.resize(namespaces.size());
   changes.has_previous = true;
   changes.namespaces.resize(namespaces.size());
   changes.namespaces_gone.clear();
-  std::vector<uint8_t> taken(previous.size(), 0);
+  for (const uint32_t p : scratch_.namespaces_gone)
+    changes.namespaces_gone.push_back(previous[p].inode);
   for (size_t n = 0; n < namespaces.size(); ++n) {
-    uint64_t inode = namespaces[n].getInode();
-    bool found = false;
-    for (size_t p = 0; p < previous.size(); ++p)
-      if (!taken[p] && previous[p].inode == inode) {
-        snapshot.namespaces[n] = std::move(previous[p]);
-        taken[p] = 1;
-        found = true;
-        break;
-      }
-    changes.namespaces[n].is_new = !found;
+    const int32_t p = previous_of[n];
+    if (p >= 0) snapshot.namespaces[n] = std::move(previous[p]);
+    changes.namespaces[n].is_new = p < 0;
     if (!apply_namespace(snapshot.namespaces[n], namespaces[n], changes.namespaces[n], history,
                          scratch_, why))
       return false;
   }
-  for (size_t p = 0; p < previous.size(); ++p)
-    if (!taken[p]) changes.namespaces_gone.push_back(previous[p].inode);
-
-  if (!in.getProcessesUnchanged()) {
-    snapshot.processes.clear();
-    for (auto p : in.getProcesses()) snapshot.processes.push_back(wire_codec::read_process(p));
-  }
-  if (in.getCounterLayoutUnchanged()) {
-    auto bytes = in.getCounterDeltas();
-    VarintReader r(bytes.begin(), bytes.size());
-    for (auto& table : snapshot.counters)
-      for (auto& value : table.values) {
-        uint64_t v;
-        if (!r.next(v)) return fail(why, "bad counter deltas");
-        value = static_cast<int64_t>(static_cast<uint64_t>(value) + static_cast<uint64_t>(unzigzag(v)));
-      }
-  } else {
-    snapshot.counters = wire_codec::read_counters(in.getCounters());
-  }
-  snapshot.settings_changed = wire_codec::read_settings(in.getSettingsChanged());
-  snapshot.users_added = wire_codec::read_users(in.getUsersAdded());
-  return true;
+  return read_delta_rest(snapshot, in, why);
 }
 
 void compute_changes(const Snapshot& previous, const Snapshot& current, SnapshotChanges& changes,

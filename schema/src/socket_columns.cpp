@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 #include <unordered_map>
 
 #include "socket_fields.h"
@@ -82,8 +83,11 @@ void encode_socket_columns(std::span<const Socket* const> sockets, std::string& 
   out += columns;
 }
 
-bool decode_socket_columns(std::span<const uint8_t> bytes, std::vector<Socket>& out,
+template <class Record>
+bool decode_socket_columns(std::span<const uint8_t> bytes, std::vector<Record>& out,
                            std::string& why) {
+  // A summary keeps a few fields; every other column is still read and checked the same way.
+  constexpr bool whole = std::is_same_v<Record, Socket>;
   VarintReader r(bytes.data(), bytes.size());
   auto bad = [&](const char* what) {
     why = std::string("socket columns: ") + what;
@@ -109,70 +113,104 @@ bool decode_socket_columns(std::span<const uint8_t> bytes, std::vector<Socket>& 
   r = VarintReader(base + at, bytes.size() - at);
   size_t first = out.size();
   out.resize(first + count);
-  std::span<Socket> s(out.data() + first, count);
+  std::span<Record> s(out.data() + first, count);
   bool ok = true;
   auto column = [&](auto assign) {
-    for (Socket& x : s) {
+    for (Record& x : s) {
       uint64_t v;
       if (!r.next(v)) { ok = false; return; }
       assign(x, v);
     }
   };
-  auto address = [&](Endpoint& e, uint64_t v, uint8_t family) {
+  // A column a summary does not keep: read past, with the same checks.
+  const auto skip_column = [&] { ok = ok && r.skip(count); };
+  auto address = [&](uint64_t v, uint8_t family, [[maybe_unused]] Endpoint* e) {
     if (v >= blobs.size() || blobs[v].size() != address_size(family)) { ok = false; return; }
-    e.address.fill(0);
-    std::memcpy(e.address.data(), blobs[v].data(), blobs[v].size());
+    if constexpr (whole) {
+      e->address.fill(0);
+      std::memcpy(e->address.data(), blobs[v].data(), blobs[v].size());
+    }
   };
-  column([](Socket& x, uint64_t v) { x.family = uint8_t(v); });
-  column([](Socket& x, uint64_t v) { x.protocol = v <= 5 ? Protocol(v) : Protocol::unknown; });
-  column([&](Socket& x, uint64_t v) { address(x.local, v, x.family); });
-  column([](Socket& x, uint64_t v) { x.local.port = uint16_t(v); });
-  column([](Socket& x, uint64_t v) { x.local.scope_id = uint32_t(v); });
-  column([&](Socket& x, uint64_t v) { address(x.remote, v, x.family); });
-  column([](Socket& x, uint64_t v) { x.remote.port = uint16_t(v); });
-  column([](Socket& x, uint64_t v) { x.remote.scope_id = uint32_t(v); });
-  uint64_t last = 0;
-  column([&](Socket& x, uint64_t v) { x.inode = last += uint64_t(unzigzag(v)); });
-  last = 0;
-  column([&](Socket& x, uint64_t v) { x.cookie = last += uint64_t(unzigzag(v)); });
-  column([](Socket& x, uint64_t v) { x.unix_type = uint8_t(v); });
-  column([&](Socket& x, uint64_t v) {
+  column([](Record& x, uint64_t v) { x.family = uint8_t(v); });
+  column([](Record& x, uint64_t v) { x.protocol = v <= 5 ? Protocol(v) : Protocol::unknown; });
+  if constexpr (whole) {
+    column([&](Socket& x, uint64_t v) { address(v, x.family, &x.local); });
+    column([](Socket& x, uint64_t v) { x.local.port = uint16_t(v); });
+    column([](Socket& x, uint64_t v) { x.local.scope_id = uint32_t(v); });
+    column([&](Socket& x, uint64_t v) { address(v, x.family, &x.remote); });
+    column([](Socket& x, uint64_t v) { x.remote.port = uint16_t(v); });
+    column([](Socket& x, uint64_t v) { x.remote.scope_id = uint32_t(v); });
+    uint64_t last = 0;
+    column([&](Socket& x, uint64_t v) { x.inode = last += uint64_t(unzigzag(v)); });
+    last = 0;
+    column([&](Socket& x, uint64_t v) { x.cookie = last += uint64_t(unzigzag(v)); });
+    column([](Socket& x, uint64_t v) { x.unix_type = uint8_t(v); });
+  } else {
+    for (int endpoint = 0; endpoint < 2; ++endpoint) {
+      column([&](Record& x, uint64_t v) { address(v, x.family, nullptr); });
+      if (!r.skip(2 * count)) ok = false;  // port, scope id
+    }
+    if (!r.skip(3 * count)) ok = false;  // inode, cookie, unixType
+  }
+  column([&]([[maybe_unused]] Record& x, uint64_t v) {
     if (v > blobs.size()) { ok = false; return; }
-    if (v) x.unix_path.assign(blobs[v - 1]);
+    if constexpr (whole) {
+      if (v) x.unix_path.assign(blobs[v - 1]);
+    }
   });
-  column([](Socket& x, uint64_t v) { x.raw_protocol = uint16_t(v); });
+  if constexpr (whole) {
+    column([](Socket& x, uint64_t v) { x.raw_protocol = uint16_t(v); });
+  } else {
+    skip_column();  // rawProtocol
+  }
   if (!ok) return bad("bad identity column");
   for (int f = 0; f < FIELD_COUNT && ok; ++f) {
     if (f == OWNERS_FIELD) continue;
-    if (f >= FIRST_TCP_INFO_FIELD) {
-      for (Socket& x : s) {
+    if (!whole && f >= FIRST_TCP_INFO_FIELD) {
+      size_t with_tcp_info = 0;
+      for (const Record& x : s) with_tcp_info += x.has_tcp_info;
+      if (!r.skip(with_tcp_info)) return bad("bad tcp_info column");
+    } else if (!whole && f > 2 && f != TCP_INFO_PRESENT) {
+      skip_column();
+    } else if (f >= FIRST_TCP_INFO_FIELD) {
+      for (Record& x : s) {
         if (!x.has_tcp_info) continue;
         uint64_t v;
         if (!r.next(v)) return bad("bad tcp_info column");
         set_field(x, f, v);
       }
     } else if (f == PEER_INODE_FIELD) {
-      column([](Socket& x, uint64_t v) { x.peer_inode = v ? x.inode + uint64_t(unzigzag(v)) : 0; });
+      column([]([[maybe_unused]] Record& x, [[maybe_unused]] uint64_t v) {
+        if constexpr (whole) x.peer_inode = v ? x.inode + uint64_t(unzigzag(v)) : 0;
+      });
     } else {
-      column([&](Socket& x, uint64_t v) { set_field(x, f, v); });
+      column([&](Record& x, uint64_t v) { set_field(x, f, v); });
     }
   }
   if (!ok) return bad("bad field column");
   uint64_t total_owners = 0;
-  column([&](Socket& x, uint64_t v) {
+  column([&]([[maybe_unused]] Record& x, uint64_t v) {
     total_owners += v;
     if (total_owners > r.remaining()) { ok = false; return; }
-    x.owners.resize(v);
+    if constexpr (whole) x.owners.resize(v);
   });
   if (!ok) return bad("bad owner counts");
-  for (Socket& x : s)
-    for (int32_t& pid : x.owners) {
-      uint64_t v;
-      if (!r.next(v)) return bad("bad owner column");
-      pid = static_cast<int32_t>(static_cast<uint32_t>(v));
-    }
+  if constexpr (whole) {
+    for (Socket& x : s)
+      for (int32_t& pid : x.owners) {
+        uint64_t v;
+        if (!r.next(v)) return bad("bad owner column");
+        pid = static_cast<int32_t>(static_cast<uint32_t>(v));
+      }
+  } else if (!r.skip(total_owners)) {
+    return bad("bad owner column");
+  }
   if (!r.at_end()) return bad("trailing bytes");
   return true;
 }
+
+template bool decode_socket_columns(std::span<const uint8_t>, std::vector<Socket>&, std::string&);
+template bool decode_socket_columns(std::span<const uint8_t>, std::vector<SocketSummary>&,
+                                    std::string&);
 
 }  // namespace netsnap

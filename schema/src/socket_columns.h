@@ -9,14 +9,17 @@
 #include <vector>
 
 #include "netsnap/model.h"
+#include "netsnap/socket_summary.h"
 
 namespace netsnap {
 
 void encode_socket_columns(std::span<const Socket* const> sockets, std::string& out);
 
-// Appends the sockets in `bytes` to `out`. False (with `why`) when the bytes are malformed;
-// never reads past them, and allocates only in proportion to their size.
-bool decode_socket_columns(std::span<const uint8_t> bytes, std::vector<Socket>& out,
+// Appends the sockets in `bytes` to `out` (Socket, or SocketSummary: the same checks, only the
+// summary's fields kept). False (with `why`) when the bytes are malformed; never reads past
+// them, and allocates only in proportion to their size.
+template <class Record>
+bool decode_socket_columns(std::span<const uint8_t> bytes, std::vector<Record>& out,
                            std::string& why);
 
 }  // namespace netsnap

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "netsnap/model.h"
+#include "netsnap/socket_summary.h"
 
 namespace netsnap {
 
@@ -22,6 +23,16 @@ inline bool is_counter_field(int f) { return f == 18 || f == 23 || f == 24; }
 // `gated`: a socket without tcp_info reads its tcp_info fields as zero.
 uint64_t get_field(const Socket& s, int f, bool gated = true);
 void set_field(Socket& s, int f, uint64_t v);
+// The same for the fields a summary has (state, queues, tcp_info presence); others are ignored.
+// Inline: the summary replay calls it for every value of every delta.
+inline void set_field(SocketSummary& s, int f, uint64_t v) {
+  switch (f) {
+    case 0: s.state = static_cast<uint8_t>(v); break;
+    case 1: s.recv_q = static_cast<uint32_t>(v); break;
+    case 2: s.send_q = static_cast<uint32_t>(v); break;
+    case TCP_INFO_PRESENT: s.has_tcp_info = v != 0; break;
+  }
+}
 
 // The fields (bit f for field f, OWNERS_FIELD included) whose get_field values differ: the
 // mask a delta stores. The same as comparing get_field(a, f) with get_field(b, f) for every f

@@ -13,6 +13,7 @@
 #include "record_read_ahead.h"
 #include "netsnap.capnp.h"
 #include "netsnap/recording_reader.h"
+#include "netsnap/socket_summary.h"
 #include "snapshot_delta.h"
 #include "wire_codec.h"
 
@@ -26,6 +27,7 @@ struct Timeline::State {
   std::vector<uint64_t> reported_offsets;  // runtime damage already reported
   RecordDecoder decoder;
   DeltaDecoder delta;
+  SummaryDeltaDecoder summary_delta;
   SocketMatcher matcher;
   std::vector<uint8_t> scratch;
   // Started by the first sequential read (a Cursor); declared last so that it stops before the
@@ -65,9 +67,9 @@ struct Timeline::State {
     }
   }
 
-  // Applies delta entry i to `snapshot` (its base on entry) in place.
-  bool apply_delta(size_t i, Snapshot& snapshot, SnapshotChanges& changes, bool history = true,
-                   bool sequential = false) {
+  // Reads delta entry i and hands it to decode(delta, raw_bytes, why); reports what fails.
+  template <class Decode>
+  bool read_delta(size_t i, bool sequential, Decode&& decode) {
     const SnapshotEntry& e = entries[i];
     FrameHeader h;
     auto words = fetch(i, h, sequential);
@@ -76,12 +78,42 @@ struct Timeline::State {
     std::string why;
     try {
       capnp::FlatArrayMessageReader reader(*words, RecordDecoder::options_for(words->size()));
-      if (delta.apply(snapshot, reader.getRoot<wire::SnapshotDelta>(), h.raw_len, changes, why, history))
-        return true;
+      if (decode(reader.getRoot<wire::SnapshotDelta>(), h.raw_len, why)) return true;
     } catch (const kj::Exception& ex) {
       why = ex.getDescription().cStr();
     }
     return report(e, "undecodable delta: " + why), false;
+  }
+
+  // Applies delta entry i to `snapshot` (its base on entry) in place.
+  bool apply_delta(size_t i, Snapshot& snapshot, SnapshotChanges& changes, bool history = true,
+                   bool sequential = false) {
+    return read_delta(i, sequential,
+                      [&](wire::SnapshotDelta::Reader in, size_t raw, std::string& why) {
+                        return delta.apply(snapshot, in, raw, changes, why, history);
+                      });
+  }
+
+  // Moves a cursor to the next entry load(i) accepts: what Cursor::next and SummaryCursor::next
+  // share. Deltas after an unreadable record in the same file cannot be rebuilt: they are
+  // reported and skipped up to the next key.
+  template <class Load>
+  bool step(size_t& next, size_t& position, bool& started, Load&& load) {
+    while (next < entries.size()) {
+      size_t i = next++;
+      if (load(i)) {
+        position = i;
+        started = true;
+        return true;
+      }
+      while (next < entries.size() && !entries[next].is_key &&
+             entries[next].file == entries[i].file) {
+        report(entries[next], "base snapshot damaged");
+        ++next;
+      }
+      started = false;
+    }
+    return false;
   }
 
   // Rebuilds entry i from the key snapshot before it in the same file.
@@ -236,23 +268,37 @@ bool Cursor::load(size_t i) {
 }
 
 bool Cursor::next() {
+  return timeline_->s_->step(next_, position_, started_, [this](size_t i) { return load(i); });
+}
+
+SummaryCursor Timeline::summary_cursor(size_t start) { return SummaryCursor(this, start); }
+
+SummaryCursor::SummaryCursor(Timeline* timeline, size_t start)
+    : timeline_(timeline), position_(start), next_(start) {}
+
+// As Cursor::load; a key, or a snapshot rebuilt after a jump, is decoded whole and summarized,
+// and then counted from scratch (without whole sockets on both sides there is no matching).
+bool SummaryCursor::load(size_t i) {
   auto& s = *timeline_->s_;
-  while (next_ < s.entries.size()) {
-    size_t i = next_++;
-    if (load(i)) {
-      position_ = i;
-      started_ = true;
-      return true;
-    }
-    // Deltas after an unreadable record in the same file cannot be rebuilt: skip to a key.
-    while (next_ < s.entries.size() && !s.entries[next_].is_key &&
-           s.entries[next_].file == s.entries[i].file) {
-      s.report(s.entries[next_], "base snapshot damaged");
-      ++next_;
-    }
-    started_ = false;
+  const SnapshotEntry& e = s.entries[i];
+  bool have_base = started_ && position_ + 1 == i && position_ < s.entries.size() &&
+                   s.entries[position_].file == e.file && current_.snapshot.seq + 1 == e.seq;
+  if (!e.is_key && have_base) {
+    return s.read_delta(i, true, [&](wire::SnapshotDelta::Reader in, size_t raw, std::string& why) {
+      return s.summary_delta.apply(current_, in, raw, changes_, why);
+    });
   }
-  return false;
+  Snapshot next;
+  if (!(e.is_key ? s.decode_key(i, next, true) : s.rebuild(i, next))) return false;
+  current_ = summarize(std::move(next));
+  changes_.has_previous = false;
+  changes_.gone.clear();
+  changes_.came.clear();
+  return true;
+}
+
+bool SummaryCursor::next() {
+  return timeline_->s_->step(next_, position_, started_, [this](size_t i) { return load(i); });
 }
 
 }  // namespace netsnap

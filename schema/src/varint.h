@@ -37,6 +37,18 @@ class VarintReader {
     }
     return fail();
   }
+  // Passes over `count` varints; false exactly when `count` calls of next() would fail.
+  bool skip(uint64_t count) {
+    for (; count > 0; --count) {
+      int length = 1;
+      while (true) {
+        if (p_ == end_) return fail();
+        if (*p_++ < 0x80) break;
+        if (++length > 10) return fail();
+      }
+    }
+    return true;
+  }
   bool failed() const { return failed_; }
   bool at_end() const { return p_ == end_; }
   size_t remaining() const { return static_cast<size_t>(end_ - p_); }

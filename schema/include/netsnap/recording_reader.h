@@ -67,6 +67,7 @@ struct SnapshotChanges {
 };
 
 class Timeline;
+class SummaryCursor;  // socket_summary.h
 
 enum class CursorMode {
   with_previous,  // previous() holds the whole previous snapshot (a copy per step)
@@ -125,9 +126,12 @@ class Timeline {
   Result<Snapshot> snapshot_at(size_t entry_index);
   // Replays from entries()[start] on; the first next() yields that entry.
   Cursor cursor(size_t start = 0, CursorMode mode = CursorMode::with_previous);
+  // The same replay keeping only each socket's summary (socket_summary.h).
+  SummaryCursor summary_cursor(size_t start = 0);
 
  private:
   friend class Cursor;
+  friend class SummaryCursor;
   struct State;
   explicit Timeline(std::unique_ptr<State> state);
   std::unique_ptr<State> s_;
