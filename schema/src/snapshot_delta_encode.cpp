@@ -120,7 +120,18 @@ void DeltaEncoder::encode(Snapshot& previous, const Snapshot& current,
     // Now the order a reader rebuilds, in place: changed sockets take their new values, each
     // removed one (from the last down) is replaced by the socket at the end, new ones are
     // appended in current order.
-    for (uint32_t p : changed_index_) prev.sockets[p] = cur.sockets[current_of_[p]];
+    // Field by field, as a reader applies the delta: with tcp_info nearly every socket changes
+    // a field or two every snapshot, and copying each whole socket cost more than the dump's
+    // parsing.
+    for (size_t i = 0; i < changed_index_.size(); ++i) {
+      Socket& to = prev.sockets[changed_index_[i]];
+      const Socket& from = cur.sockets[current_of_[changed_index_[i]]];
+      for (uint64_t mask = changed_mask_[i]; mask; mask &= mask - 1) {
+        const int f = __builtin_ctzll(mask);
+        if (f == OWNERS_FIELD) to.owners = from.owners;
+        else set_field(to, f, get_field(from, f));
+      }
+    }
     for (size_t p = prev.sockets.size(); p-- > 0;) {
       if (survives_[p]) continue;
       if (p + 1 != prev.sockets.size()) prev.sockets[p] = std::move(prev.sockets.back());
