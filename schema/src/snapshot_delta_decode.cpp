@@ -2,6 +2,7 @@
 // snapshots (after a key snapshot). Encoding: snapshot_delta_encode.cpp.
 #include <algorithm>
 
+#include "reader_limits.h"
 #include "snapshot_delta.h"
 #include "socket_columns.h"
 #include "socket_fields.h"
@@ -11,7 +12,7 @@
 namespace netsnap {
 namespace {
 
-bool fail(std::string& why, const char* what) {
+bool fail(std::string& why, const std::string& what) {
   why = what;
   return false;
 }
@@ -29,7 +30,7 @@ void prefetch_socket(const std::vector<Socket>& sockets, const std::vector<uint3
 
 bool read_owners(VarintReader& r, OwnerList& owners) {
   uint64_t count;
-  if (!r.next(count) || count > r.remaining()) return false;
+  if (!r.next(count) || count > r.remaining() || count > MAX_OWNERS_PER_SOCKET) return false;
   owners.resize(count);
   int64_t last = 0;
   for (auto& pid : owners) {
@@ -185,6 +186,8 @@ bool DeltaDecoder::apply(Snapshot& snapshot, wire::SnapshotDelta::Reader in, siz
   snapshot.errors = wire_codec::read_errors(in.getErrors());
 
   auto namespaces = in.getNamespaces();
+  if (namespaces.size() > MAX_NAMESPACES)
+    return fail(why, over_limit(namespaces.size(), "namespaces", MAX_NAMESPACES));
   if (!plausible_count(namespaces.size(), raw_bytes, 8)) return fail(why, "implausible namespaces");
   // Namespaces of the delta, in its order, each taken over from the previous snapshot.
   std::vector<Namespace> previous = std::move(snapshot.namespaces);
@@ -213,6 +216,8 @@ bool DeltaDecoder::apply(Snapshot& snapshot, wire::SnapshotDelta::Reader in, siz
     if (!taken[p]) changes.namespaces_gone.push_back(previous[p].inode);
 
   if (!in.getProcessesUnchanged()) {
+    if (in.getProcesses().size() > MAX_PROCESSES)
+      return fail(why, over_limit(in.getProcesses().size(), "processes", MAX_PROCESSES));
     snapshot.processes.clear();
     for (auto p : in.getProcesses()) snapshot.processes.push_back(wire_codec::read_process(p));
   }
