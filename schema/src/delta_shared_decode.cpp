@@ -4,6 +4,7 @@
 // same damage.
 #include <bit>
 
+#include "reader_limits.h"
 #include "snapshot_delta.h"
 #include "socket_fields.h"
 #include "wire_codec.h"
@@ -14,7 +15,7 @@ namespace {
 // `owners` null: the list is checked and skipped (a summary keeps no owners).
 bool read_owners(VarintReader& r, OwnerList* owners) {
   uint64_t count;
-  if (!r.next(count) || count > r.remaining()) return false;
+  if (!r.next(count) || count > r.remaining() || count > MAX_OWNERS_PER_SOCKET) return false;
   if (owners) owners->resize(count);
   int64_t last = 0;
   for (uint64_t i = 0; i < count; ++i) {
@@ -147,6 +148,8 @@ template bool apply_changed_values(VarintReader&, std::vector<SocketSummary>&,
 
 bool read_delta_rest(Snapshot& snapshot, wire::SnapshotDelta::Reader in, std::string& why) {
   if (!in.getProcessesUnchanged()) {
+    if (in.getProcesses().size() > MAX_PROCESSES)
+      return fail(why, over_limit(in.getProcesses().size(), "processes", MAX_PROCESSES));
     snapshot.processes.clear();
     for (auto p : in.getProcesses()) snapshot.processes.push_back(wire_codec::read_process(p));
   }

@@ -62,6 +62,16 @@ std::optional<FrameHeader> FileBytes::frame_at(uint64_t offset) const {
   return h;
 }
 
+std::string FileBytes::frame_problem(uint64_t offset) const {
+  uint8_t bytes[FRAME_HEADER_SIZE];
+  if (offset > size_ || size_ - offset < FRAME_HEADER_SIZE) return "";
+  if (::pread(fd_, bytes, FRAME_HEADER_SIZE, static_cast<off_t>(offset)) !=
+      static_cast<ssize_t>(FRAME_HEADER_SIZE))
+    return "";
+  return frame_header_limit_problem(std::span<const uint8_t>(bytes, FRAME_HEADER_SIZE),
+                                    size_ - offset - FRAME_HEADER_SIZE);
+}
+
 Result<kj::ArrayPtr<const capnp::word>> read_record(const FileBytes& file, uint64_t offset,
                                                    RecordDecoder& decoder, FrameHeader& header,
                                                    std::vector<uint8_t>& scratch) {
@@ -149,9 +159,9 @@ struct Scanner {
       FrameHeader h;
       if (!intact(offset, h)) {
         uint64_t next = resync(offset + 1);
-        scan.damage.push_back({file.path(), offset, next - offset, 0,
-                               next == file.size() ? "cut short or damaged to the end"
-                                                   : "damaged bytes"});
+        std::string why = file.frame_problem(offset);
+        if (why.empty()) why = next == file.size() ? "cut short or damaged to the end" : "damaged bytes";
+        scan.damage.push_back({file.path(), offset, next - offset, 0, why});
         offset = next;
         continue;
       }
@@ -215,13 +225,17 @@ Result<FileScan> scan_file(const FileBytes& file, ScanMode mode, RecordDecoder& 
   auto version = decode_preamble(preamble);
   if (!version) return Error{file.path() + ": not a netsnap recording (bad magic at offset 0)"};
   if (*version > FORMAT_VERSION || *version == 0)
-    return Error{file.path() + ": format version " + std::to_string(*version) +
-                 " is newer than this reader supports (" + std::to_string(FORMAT_VERSION) +
-                 "); upgrade netsnap"};
+    return Error{file.path() + ": newer format version " + std::to_string(*version) +
+                 ", this build reads " + std::to_string(FORMAT_VERSION) + "; upgrade netsnap"};
   Scanner s{file, ScanMode::full, decoder, {}, {}};
   s.scan.format_version = *version;
   if (!s.read_header_record(PREAMBLE_SIZE, s.scan.header))
     return s.error("damaged file header record", PREAMBLE_SIZE);
+  // The header record repeats the version; one that disagrees with the preamble is a lie.
+  if (s.scan.header.format_version != *version)
+    return Error{file.path() + ": file header record says format version " +
+                 std::to_string(s.scan.header.format_version) + ", the preamble " +
+                 std::to_string(*version)};
   bool indexed = mode == ScanMode::fast && scan_by_index(file, decoder, s.scan);
   if (!indexed) {
     s.scan.entries.clear();

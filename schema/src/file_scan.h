@@ -27,6 +27,9 @@ class FileBytes {
   bool read(uint64_t offset, size_t n, std::vector<uint8_t>& out) const;
   // The frame header at offset, if one is intact there and its payload fits in the file.
   std::optional<FrameHeader> frame_at(uint64_t offset) const;
+  // Why the frame at offset, though its header is intact, is refused (a length beyond a limit
+  // or beyond the file), or "" when that is not the reason.
+  std::string frame_problem(uint64_t offset) const;
 
  private:
   FileBytes(int fd, uint64_t size, std::string path) : fd_(fd), size_(size), path_(std::move(path)) {}

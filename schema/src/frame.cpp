@@ -115,4 +115,21 @@ std::optional<FrameHeader> decode_frame_header(std::span<const uint8_t> bytes) {
   return h;
 }
 
+std::string frame_header_limit_problem(std::span<const uint8_t> bytes, uint64_t bytes_after) {
+  if (bytes.size() < FRAME_HEADER_SIZE) return "";
+  const uint8_t* p = bytes.data();
+  if (get_u32(p) != FRAME_SYNC || get_u32(p + 36) != crc32c(p, 36)) return "";
+  const uint32_t stored = get_u32(p + 8), raw = get_u32(p + 12);
+  if (raw > MAX_RAW_LEN)
+    return "record claims " + std::to_string(raw) + " bytes decompressed, above the limit of " +
+           std::to_string(MAX_RAW_LEN);
+  if (stored > MAX_STORED_LEN)
+    return "record claims " + std::to_string(stored) + " stored bytes, above the limit of " +
+           std::to_string(MAX_STORED_LEN);
+  if (stored > bytes_after)
+    return "cut short: record of " + std::to_string(stored) + " stored bytes, the file holds " +
+           std::to_string(bytes_after) + " after its header";
+  return "";
+}
+
 }  // namespace netsnap

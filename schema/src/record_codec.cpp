@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
+#include <string>
 #include <utility>
 
 namespace netsnap {
@@ -71,6 +73,25 @@ void RecordEncoder::compress(RecordType type, uint64_t seq, int64_t wall_ns,
   encode_frame_header(h, std::span<uint8_t, FRAME_HEADER_SIZE>(out.data(), FRAME_HEADER_SIZE));
 }
 
+namespace {
+
+std::optional<std::string> check_zstd_frame(const FrameHeader& header, const uint8_t* payload) {
+  const unsigned long long claimed = ZSTD_getFrameContentSize(payload, header.stored_len);
+  if (claimed == ZSTD_CONTENTSIZE_ERROR) return "payload is not a zstd frame";
+  if (claimed != ZSTD_CONTENTSIZE_UNKNOWN && claimed != header.raw_len)
+    return "zstd frame claims " + std::to_string(claimed) + " bytes, its record header " +
+           std::to_string(header.raw_len);
+  // The frame's blocks bound what it can expand to (128 KiB each at most).
+  const unsigned long long bound = ZSTD_decompressBound(payload, header.stored_len);
+  if (bound == ZSTD_CONTENTSIZE_ERROR) return "damaged zstd frame";
+  if (bound < header.raw_len)
+    return "record header claims " + std::to_string(header.raw_len) +
+           " bytes, its zstd frame holds at most " + std::to_string(bound);
+  return std::nullopt;
+}
+
+}  // namespace
+
 RecordDecoder::RecordDecoder() : dctx_(ZSTD_createDCtx()) {}
 RecordDecoder::~RecordDecoder() { ZSTD_freeDCtx(dctx_); }
 
@@ -80,6 +101,11 @@ Result<kj::ArrayPtr<const capnp::word>> RecordDecoder::decode(const FrameHeader&
     return Error{"payload checksum mismatch"};
   if (header.raw_len % sizeof(capnp::word) != 0 || header.raw_len == 0)
     return Error{"payload size is not a whole message"};
+  // What the zstd frame itself says it holds is checked before the buffer is allocated: a
+  // header claiming more than its frame can expand to is refused here, not after allocating.
+  if (header.codec == Codec::zstd) {
+    if (auto why = check_zstd_frame(header, payload)) return Error{*why};
+  }
   size_t words = header.raw_len / sizeof(capnp::word);
   if (buffer_.size() < words) buffer_ = kj::heapArray<capnp::word>(words);
   auto* dst = reinterpret_cast<uint8_t*>(buffer_.begin());

@@ -88,6 +88,10 @@ inline bool fail(std::string& why, const char* what) {
   why = what;
   return false;
 }
+inline bool fail(std::string& why, const std::string& what) {
+  why = what;
+  return false;
+}
 
 // The parts of decoding a delta both decoders share (delta_shared_decode.cpp), each failing
 // with `why` in the order DeltaDecoder::apply meets them.

@@ -2,6 +2,7 @@
 // snapshots (after a key snapshot). Encoding: snapshot_delta_encode.cpp.
 #include <algorithm>
 
+#include "reader_limits.h"
 #include "snapshot_delta.h"
 #include "socket_columns.h"
 #include "socket_fields.h"
@@ -114,6 +115,8 @@ bool DeltaDecoder::apply(Snapshot& snapshot, wire::SnapshotDelta::Reader in, siz
                          SnapshotChanges& changes, std::string& why, bool history) {
   read_delta_times(snapshot, in);
   auto namespaces = in.getNamespaces();
+  if (namespaces.size() > MAX_NAMESPACES)
+    return fail(why, over_limit(namespaces.size(), "namespaces", MAX_NAMESPACES));
   if (!plausible_count(namespaces.size(), raw_bytes, 8)) return fail(why, "implausible namespaces");
   // Namespaces of the delta, in its order, each taken over from the previous snapshot.
   std::vector<Namespace> previous = std::move(snapshot.namespaces);

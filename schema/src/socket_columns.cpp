@@ -5,6 +5,7 @@
 #include <type_traits>
 #include <unordered_map>
 
+#include "reader_limits.h"
 #include "socket_fields.h"
 #include "varint.h"
 
@@ -89,12 +90,14 @@ bool decode_socket_columns(std::span<const uint8_t> bytes, std::vector<Record>& 
   // A summary keeps a few fields; every other column is still read and checked the same way.
   constexpr bool whole = std::is_same_v<Record, Socket>;
   VarintReader r(bytes.data(), bytes.size());
-  auto bad = [&](const char* what) {
-    why = std::string("socket columns: ") + what;
+  auto bad = [&](const std::string& what) {
+    why = "socket columns: " + what;
     return false;
   };
   uint64_t count = 0, blob_count = 0;
   if (!r.next(count)) return bad("no count");
+  if (count > MAX_SOCKETS_PER_NAMESPACE || out.size() + count > MAX_SOCKETS_PER_NAMESPACE)
+    return bad(over_limit(out.size() + count, "sockets", MAX_SOCKETS_PER_NAMESPACE));
   // Every socket takes at least one byte in each of the ~35 columns.
   if (count > r.remaining() / 16) return bad("more sockets than bytes");
   if (!r.next(blob_count) || blob_count > r.remaining()) return bad("bad table");
@@ -105,7 +108,7 @@ bool decode_socket_columns(std::span<const uint8_t> bytes, std::vector<Record>& 
   for (uint64_t i = 0; i < blob_count; ++i) {
     VarintReader len_reader(base + at, bytes.size() - at);
     uint64_t len;
-    if (!len_reader.next(len) || len > len_reader.remaining() || len > 4096) return bad("bad table entry");
+    if (!len_reader.next(len) || len > len_reader.remaining() || len > MAX_NAME_BYTES) return bad("bad table entry");
     at = bytes.size() - len_reader.remaining();
     blobs.emplace_back(reinterpret_cast<const char*>(base + at), len);
     at += len;
@@ -189,12 +192,17 @@ bool decode_socket_columns(std::span<const uint8_t> bytes, std::vector<Record>& 
   }
   if (!ok) return bad("bad field column");
   uint64_t total_owners = 0;
+  std::string owners_wrong;
   column([&]([[maybe_unused]] Record& x, uint64_t v) {
+    if (!ok) return;
+    // Each pid takes a byte at least; compared without adding, so no sum can wrap around.
+    if (v > MAX_OWNERS_PER_SOCKET) owners_wrong = over_limit(v, "owners of one socket", MAX_OWNERS_PER_SOCKET);
+    else if (v > r.remaining() - std::min<uint64_t>(total_owners, r.remaining())) owners_wrong = "more owners than bytes";
+    if (!owners_wrong.empty()) { ok = false; return; }
     total_owners += v;
-    if (total_owners > r.remaining()) { ok = false; return; }
     if constexpr (whole) x.owners.resize(v);
   });
-  if (!ok) return bad("bad owner counts");
+  if (!ok) return bad(owners_wrong.empty() ? "bad owner counts" : owners_wrong);
   if constexpr (whole) {
     for (Socket& x : s)
       for (int32_t& pid : x.owners) {

@@ -1,6 +1,7 @@
 // Decoding of SnapshotDelta into summaries (socket_summary.h): DeltaDecoder's walk
 // (snapshot_delta_decode.cpp) with the same checks, from the same shared parts
 // (delta_shared_decode.cpp), keeping 12 bytes of each socket instead of all of it.
+#include "reader_limits.h"
 #include "snapshot_delta.h"
 #include "socket_columns.h"
 
@@ -21,6 +22,8 @@ bool SummaryDeltaDecoder::apply(SummarySnapshot& summary, wire::SnapshotDelta::R
   changes.came.clear();
   read_delta_times(snapshot, in);
   auto namespaces = in.getNamespaces();
+  if (namespaces.size() > MAX_NAMESPACES)
+    return fail(why, over_limit(namespaces.size(), "namespaces", MAX_NAMESPACES));
   if (!plausible_count(namespaces.size(), raw_bytes, 8)) return fail(why, "implausible namespaces");
   match_namespaces(snapshot.namespaces, namespaces, previous_of_, namespaces_gone_);
   std::vector<std::vector<SocketSummary>> previous_sockets = std::move(summary.sockets);

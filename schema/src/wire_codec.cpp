@@ -2,6 +2,7 @@
 // per field, so a new schema field is one line here and one in the round-trip test.
 #include "wire_codec.h"
 
+#include "reader_limits.h"
 #include "socket_columns.h"
 
 #include <algorithm>
@@ -210,6 +211,10 @@ bool read_snapshot(wire::Snapshot::Reader in, Snapshot& s, std::string& why) {
   s.capture_ns = in.getCaptureNs();
   s.source = source_from(in.getSource());
   s.errors = read_errors(in.getErrors());
+  if (in.getNamespaces().size() > MAX_NAMESPACES)
+    return why = over_limit(in.getNamespaces().size(), "namespaces", MAX_NAMESPACES), false;
+  if (in.getProcesses().size() > MAX_PROCESSES)
+    return why = over_limit(in.getProcesses().size(), "processes", MAX_PROCESSES), false;
   for (auto ns : in.getNamespaces()) {
     Namespace& out = s.namespaces.emplace_back();
     out.inode = ns.getInode();

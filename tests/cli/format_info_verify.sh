@@ -49,7 +49,7 @@ kept=$(sed -n 's/.*cut.netsnap: DAMAGED (\([0-9]*\) snapshots)/\1/p' "$work/out"
 echo "hello" >"$work/text.netsnap"
 cp "$work/good.netsnap" "$work/newer.netsnap"
 printf '\x09' | dd of="$work/newer.netsnap" bs=1 seek=8 conv=notrunc status=none
-for case in "text.netsnap:not a netsnap recording" "newer.netsnap:format version 9 is newer" \
+for case in "text.netsnap:not a netsnap recording" "newer.netsnap:newer format version 9, this build reads 1" \
             "missing.netsnap:No such file"; do
   file=${case%%:*} want=${case#*:}
   for command in info verify; do

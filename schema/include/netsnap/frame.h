@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace netsnap {
@@ -57,5 +58,9 @@ std::optional<uint32_t> decode_preamble(std::span<const uint8_t> bytes);
 void encode_frame_header(const FrameHeader& header, std::span<uint8_t, FRAME_HEADER_SIZE> out);
 // nullopt unless the sync word, header CRC, type, codec and length bounds all check out.
 std::optional<FrameHeader> decode_frame_header(std::span<const uint8_t> bytes);
+// For a header whose sync word and CRC check out: which length it claims beyond
+// MAX_STORED_LEN, MAX_RAW_LEN or the `bytes_after` that follow it in the file
+// ("claims 4294967295 bytes decompressed, above the limit of 536870912"); "" when none.
+std::string frame_header_limit_problem(std::span<const uint8_t> bytes, uint64_t bytes_after);
 
 }  // namespace netsnap

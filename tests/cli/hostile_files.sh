@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# fixtures/hostile/ (crafted by tests/format/hostile_recordings.cpp, see fixtures/hostile/README.md):
+# `verify` and `table` fail on each with its reason on stderr (exit 1 damaged, 2 unreadable),
+# `info` never crashes, and none of them grows past 64 MB resident or needs more than 256 MiB
+# of address space (a reader that allocated a record's claimed 256 MiB would die here).
+set -euo pipefail
+bin=$1 src=$2
+analyze=$bin/netsnap-analyze
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+[ -x /usr/bin/time ] || fail "/usr/bin/time is not installed (.ci/setup installs time)"
+
+# fixture: what verify says about it
+cases=(
+  "future-version:newer format version 7, this build reads 1"
+  "header-version-lie:file header record says format version 9, the preamble 1"
+  "raw-len-over-limit:record claims 4294967288 bytes decompressed, above the limit of 536870912"
+  "zstd-claims-2-pow-62:zstd frame claims 4611686018427387904 bytes"
+  "raw-len-unbacked:record header claims 268435456 bytes, its zstd frame holds at most"
+  "zstd-bomb:zstd: Destination buffer is too small"
+  "nested-pointers:non-list pointer where list pointer was expected"
+  "overlapping-pointers:Exceeded message traversal limit"
+  "too-many-sockets:3,000,000,000 sockets exceeds the limit of 16,777,216"
+  "too-many-owners:18,446,744,073,709,551,615 owners of one socket exceeds the limit of 65,536"
+  "delta-past-snapshot:removed index out of range"
+)
+[ "${#cases[@]}" -eq "$(ls "$src"/fixtures/hostile/*.netsnap | grep -vc injected-names)" ] ||
+  fail "a fixture in fixtures/hostile/ has no case here"
+
+for case in "${cases[@]}"; do
+  name=${case%%:*} says=${case#*:}
+  file=$src/fixtures/hostile/$name.netsnap
+  for command in info verify table; do
+    status=0
+    /usr/bin/time -o "$work/rss" -f %M prlimit --as=$((256 << 20)) -- \
+      "$analyze" "$command" "$file" >"$work/out" 2>"$work/err" || status=$?
+    rss=$(tail -1 "$work/rss")
+    [ "$rss" -lt 65536 ] || fail "$command $name: $rss KB resident"
+    case $command:$status in
+      info:[012] | verify:[12] | table:[12]) ;;
+      *) fail "$command $name: exit $status: $(cat "$work/err")" ;;
+    esac
+    [ "$command" = info ] && continue
+    grep -qF -- "$says" "$work/err" || fail "$command $name does not say '$says': $(cat "$work/err")"
+    [ "$(grep -cF -- "$says" "$work/err")" -eq 1 ] || fail "$command $name says it more than once"
+    # The reason and, for table, what it means for the command (no readable snapshot): no more.
+    [ "$(wc -l <"$work/err")" -le 2 ] || fail "$command $name: more than two lines: $(cat "$work/err")"
+    [ "$command" = verify ] && { [ "$(wc -l <"$work/err")" -eq 1 ] || fail "verify $name: not one line"; }
+  done
+done
+echo "hostile files: ${#cases[@]} fixtures fail cleanly"
