@@ -93,6 +93,9 @@ Result<LoopReport> run_sampling_loop(SnapshotSampler& sampler, RecordingOutput& 
       enforce_retention(output, snapshot.wall_ns, problems);
     }
     if (limits.count > 0 && report.snapshots + report.write_failures >= limits.count) break;
+    // A capture that ran past the end of --duration: the ticks after the end were never due,
+    // so they are not counted as skipped.
+    if (monotonic_ns() >= end) break;
     deadline = ticks.next_after(monotonic_ns());
   }
   report.skipped_ticks = ticks.skipped();
