@@ -85,9 +85,14 @@ bool scan_by_index(const FileBytes& file, RecordDecoder& decoder, FileScan& scan
   while (at < file.size()) {
     auto f = file.frame_at(at);
     if (!f) {
-      scan.damage.push_back({file.path(), at, file.size() - at, 0,
-                             "cut short or damaged after the last index record"});
-      break;
+      // Resynchronize as the full walk does: the snapshots after a damaged frame here (a
+      // crashed run's unindexed tail, or an index record itself) are as readable as any.
+      uint64_t next = find_frame_from(file, at + 1, [&](uint64_t o) { return file.frame_at(o).has_value(); });
+      scan.damage.push_back({file.path(), at, next - at, 0,
+                             next == file.size() ? "cut short or damaged after the last index record"
+                                                 : "damaged bytes after the last index record"});
+      at = next;
+      continue;
     }
     if (f->type == RecordType::key || f->type == RecordType::delta)
       scan.entries.push_back({0, at, f->seq, f->wall_ns, f->type == RecordType::key, 0});

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <malloc.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -99,6 +100,15 @@ Recording make_recording() {
 bool touched(const Recording& r, const std::string& bytes, const Frame& f) {
   if (f.end > bytes.size()) return true;
   return r.bytes.compare(f.offset, f.end - f.offset, bytes, f.offset, f.end - f.offset) != 0;
+}
+
+std::string touched_records(const Recording& r, const std::string& bytes) {
+  static const char* names[] = {"?", "header", "key", "delta", "index"};
+  std::string s;
+  for (const Frame& f : r.frames)
+    if (touched(r, bytes, f))
+      s += std::string(names[static_cast<int>(f.type)]) + "@" + std::to_string(f.offset) + " ";
+  return s;
 }
 
 // The sequence numbers a reader must return from `bytes`: a snapshot's frame and every
@@ -199,10 +209,12 @@ TEST(DamageSweep, CutAtEveryOffsetKeepsEverySnapshotBeforeTheCutAndReportsOnlyTh
   const uint64_t header_end = r.frames[0].end;
   std::string path = temp_path("sweep-cut.netsnap");
   Watchdog watchdog(std::chrono::seconds(10));
-  for (size_t cut = 0; cut <= r.bytes.size(); ++cut) {
+  // From the end down, so that each cut is one truncate(2) of the same file.
+  write_all(path, r.bytes);
+  for (size_t cut = r.bytes.size() + 1; cut-- > 0;) {
     watchdog.start_case("cut at " + std::to_string(cut));
-    std::string bytes = r.bytes.substr(0, cut);
-    write_all(path, bytes);
+    ASSERT_EQ(::truncate(path.c_str(), static_cast<off_t>(cut)), 0);
+    const std::string bytes = r.bytes.substr(0, cut);
     uint64_t boundary = PREAMBLE_SIZE;  // the end of the last whole frame before the cut
     for (const Frame& f : r.frames)
       if (f.end <= cut) boundary = f.end;
@@ -269,7 +281,14 @@ TEST(DamageSweep, RandomMultiByteCorruptionLosesOnlyTheDamagedRecordsAndTheirDep
       EXPECT_EQ(got.mismatch, "") << where << ' ' << name << ": a snapshot differs";
       ASSERT_EQ(got.seqs, want) << where << ' ' << name << ": got " << seq_list(got.seqs)
                                 << "want " << seq_list(want);
-      EXPECT_EQ(got.damage.empty(), !any_touched) << where << ' ' << name;
+      // A full scan checks every record; a fast one only those it reads (not the header
+      // records of later runs, and the index records only while it trusts them), so it must
+      // report the damage that cost snapshots, and never damage where nothing changed.
+      if (mode == ScanMode::full || want.size() < r.written.size()) {
+        EXPECT_EQ(got.damage.empty(), !any_touched) << where << ' ' << name << ": touched "
+                                                    << touched_records(r, bytes);
+      }
+      EXPECT_TRUE(any_touched || got.damage.empty()) << where << ' ' << name;
       for (const DamagedRegion& d : got.damage) {
         EXPECT_EQ(d.file, path) << where;
         EXPECT_LE(d.offset + d.length, bytes.size()) << where;
