@@ -97,7 +97,7 @@ for ((round = 1; round <= rounds; round++)); do
     fi
   fi
   kill -KILL $rec 2>/dev/null || true
-  set +e; wait $rec; status=$?; set -e
+  set +e; { wait $rec; } 2>/dev/null; status=$?; set -e  # no "Killed" line from bash
   [ $status -eq 137 ] || fail "recorder ended with $status before the kill: $(cat "$work/record.err")"
   [ -s "$file" ] || continue  # killed before it created the file
   check
