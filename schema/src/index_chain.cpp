@@ -56,7 +56,11 @@ bool scan_by_index(const FileBytes& file, RecordDecoder& decoder, FileScan& scan
       auto index = reader.getRoot<wire::TimeIndex>();
       previous = index.getPreviousIndexOffset();
       auto entries = index.getEntries();
-      if (flat.empty()) flat.reserve(entries.size() * (file.size() / (offset - previous + 1) + 2));
+      // A guess at the whole chain's size, capped: no file holds more frames than this, and a
+      // crafted index (valid CRC, nonsense offsets) must not make it a huge allocation.
+      if (flat.empty())
+        flat.reserve(std::min<uint64_t>(entries.size() * (file.size() / (offset - previous + 1) + 2),
+                                        file.size() / FRAME_HEADER_SIZE + 1));
       chunks.emplace_back(flat.size(), entries.size());
       uint64_t floor = previous;
       for (auto e : entries) {
