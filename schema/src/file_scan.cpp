@@ -83,6 +83,22 @@ Result<kj::ArrayPtr<const capnp::word>> read_record(const FileBytes& file, uint6
   return decoder.decode(*h, scratch.data());
 }
 
+uint64_t find_frame_from(const FileBytes& file, uint64_t from,
+                         const std::function<bool(uint64_t)>& accept) {
+  std::vector<uint8_t> chunk;
+  const size_t step = 1 << 20;
+  for (uint64_t base = from; base < file.size(); base += step) {
+    size_t n = static_cast<size_t>(std::min<uint64_t>(step + 3, file.size() - base));
+    if (!file.read(base, n, chunk)) break;
+    for (size_t i = 0; i + 4 <= n; ++i) {
+      if (chunk[i] != 0x53 || chunk[i + 1] != 0x4E || chunk[i + 2] != 0x52 || chunk[i + 3] != 0x46)
+        continue;
+      if (accept(base + i)) return base + i;
+    }
+  }
+  return file.size();
+}
+
 namespace {
 
 struct Scanner {
@@ -121,19 +137,10 @@ struct Scanner {
 
   // The next offset after `from` where an intact frame starts, or the file size.
   uint64_t resync(uint64_t from) {
-    std::vector<uint8_t> chunk;
-    const size_t step = 1 << 20;
-    for (uint64_t base = from; base < file.size(); base += step) {
-      size_t n = static_cast<size_t>(std::min<uint64_t>(step + 3, file.size() - base));
-      if (!file.read(base, n, chunk)) break;
-      for (size_t i = 0; i + 4 <= n; ++i) {
-        if (chunk[i] != 0x53 || chunk[i + 1] != 0x4E || chunk[i + 2] != 0x52 || chunk[i + 3] != 0x46)
-          continue;
-        FrameHeader h;
-        if (intact(base + i, h)) return base + i;
-      }
-    }
-    return file.size();
+    return find_frame_from(file, from, [this](uint64_t at) {
+      FrameHeader h;
+      return intact(at, h);
+    });
   }
 
   void add_entry(uint64_t offset, const FrameHeader& h, uint32_t sockets) {

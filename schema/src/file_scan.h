@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,11 @@ Result<FileScan> scan_file(const FileBytes& file, ScanMode mode, RecordDecoder& 
 // The fast path of scan_file: entries from the chain of time index records, then the frame
 // headers after the last one. False when there is no usable chain (the caller walks instead).
 bool scan_by_index(const FileBytes& file, RecordDecoder& decoder, FileScan& scan);
+
+// The first offset at or after `from` where a sync word starts a frame that `accept(offset)`
+// takes, or the file's size: how readers resynchronize after damage.
+uint64_t find_frame_from(const FileBytes& file, uint64_t from,
+                         const std::function<bool(uint64_t)>& accept);
 
 // Reads, checks and decompresses the record at offset; the message words stay valid until
 // the decoder's next use.

@@ -56,7 +56,11 @@ bool scan_by_index(const FileBytes& file, RecordDecoder& decoder, FileScan& scan
       auto index = reader.getRoot<wire::TimeIndex>();
       previous = index.getPreviousIndexOffset();
       auto entries = index.getEntries();
-      if (flat.empty()) flat.reserve(entries.size() * (file.size() / (offset - previous + 1) + 2));
+      // A guess at the whole chain's size, capped: no file holds more frames than this, and a
+      // crafted index (valid CRC, nonsense offsets) must not make it a huge allocation.
+      if (flat.empty())
+        flat.reserve(std::min<uint64_t>(entries.size() * (file.size() / (offset - previous + 1) + 2),
+                                        file.size() / FRAME_HEADER_SIZE + 1));
       chunks.emplace_back(flat.size(), entries.size());
       uint64_t floor = previous;
       for (auto e : entries) {
@@ -85,9 +89,14 @@ bool scan_by_index(const FileBytes& file, RecordDecoder& decoder, FileScan& scan
   while (at < file.size()) {
     auto f = file.frame_at(at);
     if (!f) {
-      scan.damage.push_back({file.path(), at, file.size() - at, 0,
-                             "cut short or damaged after the last index record"});
-      break;
+      // Resynchronize as the full walk does: the snapshots after a damaged frame here (a
+      // crashed run's unindexed tail, or an index record itself) are as readable as any.
+      uint64_t next = find_frame_from(file, at + 1, [&](uint64_t o) { return file.frame_at(o).has_value(); });
+      scan.damage.push_back({file.path(), at, next - at, 0,
+                             next == file.size() ? "cut short or damaged after the last index record"
+                                                 : "damaged bytes after the last index record"});
+      at = next;
+      continue;
     }
     if (f->type == RecordType::key || f->type == RecordType::delta)
       scan.entries.push_back({0, at, f->seq, f->wall_ns, f->type == RecordType::key, 0});

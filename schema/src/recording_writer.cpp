@@ -165,6 +165,13 @@ Result<RecordingWriter> RecordingWriter::append(const std::string& path, const F
     if (!file) return file.error();
     RecordDecoder decoder;
     auto scanned = scan_file(*file, ScanMode::full, decoder);
+    // A crash while create() wrote the file header record leaves a preamble and a torn
+    // record: no frame in it is readable, so starting over loses nothing (refusing would
+    // stop a restarted recorder for good).
+    if (!scanned && find_frame_from(*file, PREAMBLE_SIZE, [&](uint64_t at) {
+          return file->frame_at(at).has_value();
+        }) == file->size())
+      return create(path, header, options);
     if (!scanned) return scanned.error();
     scan = std::move(scanned.value());
     if (!scan.header.machine_id.empty() && !header.machine_id.empty() &&

@@ -45,6 +45,34 @@ grep -q "cut.netsnap: damaged at offset" "$work/err" || fail "verify cut stderr:
 kept=$(sed -n 's/.*cut.netsnap: DAMAGED (\([0-9]*\) snapshots)/\1/p' "$work/out")
 [ "$kept" -ge 15 ] && [ "$kept" -lt 30 ] || fail "verify cut kept $kept: $(cat "$work/out")"
 
+# Seeded random multi-byte damage (tests/format/damage_sweep_test.cpp sweeps thousands through
+# the library): every command that reads the file exits 1 with one stderr line per damaged
+# region, each naming the file and an offset, and still reads what it can.
+RANDOM=4242
+# Past the preamble (16 bytes) and the file header record (40 + its stored length, the u32 at
+# 24): damage there refuses the file, tested above.
+header_end=$((16 + 40 + $(od -An -tu4 -j24 -N4 "$work/good.netsnap")))
+for case in $(seq 1 12); do
+  cp "$work/good.netsnap" "$work/hit.netsnap"
+  for region in 1 2; do
+    at=$((header_end + (RANDOM * 32768 + RANDOM) % (size - header_end - 16)))
+    bytes=""
+    n=$((1 + RANDOM % 16))
+    for ((i = 0; i < n; i++)); do bytes+=$(printf '\\x%02x' $((RANDOM % 256))); done
+    printf "$bytes" | dd of="$work/hit.netsnap" bs=1 seek=$at conv=notrunc status=none
+  done
+  for command in verify info "table --all"; do
+    set +e
+    "$bin/netsnap-analyze" $command "$work/hit.netsnap" >"$work/out" 2>"$work/err"; rc=$?
+    set -e
+    [ $rc -eq 1 ] || fail "$command, damage case $case: exit $rc: $(cat "$work/err")"
+    lines=$(wc -l <"$work/err")
+    [ "$lines" -ge 1 ] && [ "$lines" -le 2 ] || fail "$command, damage case $case: $lines lines: $(cat "$work/err")"
+    bad=$(grep -cv "^$work/hit.netsnap: damaged at offset [0-9]* (" "$work/err" || true)
+    [ "$bad" -eq 0 ] || fail "$command, damage case $case: unclear line: $(cat "$work/err")"
+  done
+done
+
 # Not a recording, a newer format, a missing file: exit 2 and exactly one line naming it.
 echo "hello" >"$work/text.netsnap"
 cp "$work/good.netsnap" "$work/newer.netsnap"

@@ -2,8 +2,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "format/sample_snapshots.h"
+#include "netsnap/frame.h"
 #include "netsnap/recording_reader.h"
 #include "netsnap/recording_writer.h"
 
@@ -127,6 +129,30 @@ TEST(Timeline, AppendingAfterATornTailCutsItSoTheFileVerifiesAgain) {
   ASSERT_TRUE(after.ok());
   EXPECT_TRUE(after->damage().empty());
   EXPECT_EQ(after->entries().size(), kept + 1);
+}
+
+// A kill -9 while create() writes the file header record: the restarted recorder starts the
+// file over (nothing in it is readable); a damaged header before readable frames is refused.
+TEST(Timeline, AppendingToAFileCutInsideItsHeaderRecordStartsItOver) {
+  std::string path = temp_path("torn-header.netsnap");
+  write_range(path, 0, 3);
+  std::filesystem::resize_file(path, PREAMBLE_SIZE + 30);
+  {
+    auto writer = RecordingWriter::append(path, sample_header(), WriterOptions{});
+    ASSERT_TRUE(writer.ok()) << writer.error().message;
+    ASSERT_TRUE(writer->write(sample_snapshot(0)).ok());
+    ASSERT_TRUE(writer->close().ok());
+  }
+  auto t = Timeline::open({path}, ScanMode::full);
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  EXPECT_TRUE(t->damage().empty());
+  EXPECT_EQ(t->entries().size(), 1u);
+
+  write_range(path, 0, 3);
+  std::fstream(path, std::ios::in | std::ios::out | std::ios::binary).seekp(PREAMBLE_SIZE + 50).put('\xAA');
+  auto refused = RecordingWriter::append(path, sample_header(), WriterOptions{});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("damaged file header record"), std::string::npos);
 }
 
 TEST(Timeline, WriteCopyKeepsNumbersAndPutsKeysWhereAskedAndAfterSkippedNumbers) {
