@@ -11,8 +11,10 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <optional>
 
 #include "output_lock.h"
+#include "privilege_drop.h"
 #include "record_options.h"
 #include "recording_output.h"
 #include "sampling_loop.h"
@@ -75,6 +77,8 @@ int main(int argc, char** argv) {
   app.add_option("--source", o.source, "netlink (default; falls back to /proc when netlink is unavailable) or proc, e.g. --source proc");
   app.add_option("--netns", o.netns, "Record another network namespace: a NAME in /var/run/netns or a path, e.g. --netns blue or --netns /proc/1234/ns/net");
   app.add_option("--key-interval", o.key_interval, "A full snapshot every N snapshots (default 600): bounds what one damaged record loses, e.g. --key-interval 60");
+  std::string user_name;
+  app.add_option("--user", user_name, "After opening the netlink socket and the output, run as this user with only CAP_NET_ADMIN, CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH (needs root; with -o DIR the directory must be writable by the user), e.g. --user netsnap");
   app.add_flag("-q,--quiet", o.quiet, "No status line at start and no summary at exit (warnings still go to stderr), e.g. -q");
   app.add_flag("--force", o.force, "Start an existing recording over instead of appending to it (a file that is not a recording is never overwritten), e.g. --force");
   try {
@@ -96,6 +100,14 @@ int main(int argc, char** argv) {
   limits.interval_ns = checked->capture.interval_ns;
   limits.count = o.count;
 
+  std::optional<RecorderUser> user;
+  if (!user_name.empty()) {
+    auto found = look_up_recorder_user(user_name);
+    if (!found) return usage_error(found.error().message);
+    if (::geteuid() != 0) return usage_error("--user " + user_name + ": needs root (to change user)");
+    user = *found;
+  }
+
   if (!checked->netns_path.empty()) {
     // Before any thread starts: setns() moves only the calling thread.
     int fd = ::open(checked->netns_path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -116,6 +128,13 @@ int main(int argc, char** argv) {
                     ? RecordingOutput::open_directory(o.output, checked->policy, header, writer_options)
                     : RecordingOutput::open_file(o.output, checked->action, header, writer_options);
   if (!output) return usage_error(output.error().message);
+  if (user) {
+    // Everything that needs root is open: the netlink socket, the lock, the output.
+    if (Status dropped = drop_to_user(*user); !dropped) return usage_error(dropped.error().message);
+    if (checked->output_is_directory && ::access(o.output.c_str(), W_OK | X_OK) != 0)
+      return usage_error("--user " + user->name + ": cannot create files in " + o.output + ": " +
+                         std::strerror(errno));
+  }
   if (!header.owners_complete && o.owners)
     std::cerr << "netsnap-record: not running as root: owners of other users' sockets will be missing\n";
   if (checked->capture.requested_source == CaptureSource::netlink && sampler.source() == CaptureSource::proc)

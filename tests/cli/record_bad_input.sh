@@ -122,7 +122,7 @@ expect_usage_error --netns -- "$record" -o "$out" -n 1 --netns "$work/precious.t
 for option in "-o,--output" "-c,--interval" "-n,--count" "--duration" "-t,--tcp" "-u,--udp" \
               "-w,--raw" "-x,--unix" "--no-owners" "--no-tcp-info" "--source" "--netns" \
               "--key-interval" "-q,--quiet" "--force" "--rotate-size" "--rotate-age" \
-              "--keep-size" "--keep-age"; do
+              "--keep-size" "--keep-age" "--user"; do
   line=$(grep -E -- "^ +${option}( |$)" "$work/cmp.help" || true)
   [ -n "$line" ] || fail "--help does not document $option"
   echo "$line" | grep -q "e\.g\. " || fail "--help has no example for $option: $line"
