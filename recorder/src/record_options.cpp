@@ -122,6 +122,9 @@ Result<CheckedOptions> check_record_options(const RecordOptions& o) {
   if (!policy) return policy.error();
   out.policy = *policy;
   struct stat st {};
+  // Never through a link: a recorder running as root must not be pointed at another file.
+  if (::lstat(o.output.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
+    return Error{"--output '" + o.output + "': is a symbolic link; recordings are never written through one"};
   if (::stat(o.output.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
     if (::access(o.output.c_str(), W_OK | X_OK) != 0)
       return Error{"--output '" + o.output + "': directory is not writable: " + std::strerror(errno)};

@@ -110,6 +110,20 @@ printf 'NET' >"$work/short.bin"   # shorter than a preamble
 expect_usage_error --output -- "$record" -o "$work/short.bin" -n 1
 [ "$(cat "$work/short.bin")" = "NET" ] || fail "short.bin was modified"
 
+# Symbolic links: never written through, whether they point at a recording, another file or
+# nothing (a root recorder must not be steered onto another file).
+"$record" -q -x -n 1 -c 0.1 -o "$work/real.netsnap" 2>/dev/null || fail "could not make a recording"
+cp "$work/real.netsnap" "$work/cmp.real"
+ln -s "$work/real.netsnap" "$work/link.netsnap"
+ln -s "$work/precious.txt" "$work/link-precious"
+ln -s "$work/nowhere.netsnap" "$work/link-dangling"
+expect_usage_error "symbolic link" -- "$record" -o "$work/link.netsnap" -n 1 -c 0.1
+expect_usage_error "symbolic link" -- "$record" -o "$work/link-precious" -n 1 -c 0.1 --force
+expect_usage_error "symbolic link" -- "$record" -o "$work/link-dangling" -n 1 -c 0.1
+cmp -s "$work/real.netsnap" "$work/cmp.real" || fail "a recording was written through a link"
+[ ! -e "$work/nowhere.netsnap" ] || fail "a dangling link's target was created"
+[ "$(stat -c %a "$work/real.netsnap")" = 640 ] || fail "a new recording has mode $(stat -c %a "$work/real.netsnap"), expected 640"
+
 # Namespaces that do not exist, or are not namespaces.
 expect_usage_error --netns -- "$record" -o "$out" -n 1 --netns netsnap-no-such-namespace
 expect_usage_error netsnap-no-such-namespace -- "$record" -o "$out" -n 1 --netns netsnap-no-such-namespace
