@@ -195,9 +195,12 @@ Result<int64_t> parse_duration(const std::string& text) {
 std::string format_duration(int64_t ns) {
   char buf[64];
   double s = ns / 1e9;
+  // Whole seconds as long long: up to 292 years of nanoseconds, where int overflowed past 68
+  // years (found by time_argument_fuzzer).
+  const long long whole = static_cast<long long>(s);
   if (s < 60) std::snprintf(buf, sizeof buf, "%.3gs", s);
-  else if (s < 3600) std::snprintf(buf, sizeof buf, "%dm%02ds", int(s / 60), int(s) % 60);
-  else std::snprintf(buf, sizeof buf, "%dh%02dm%02ds", int(s / 3600), int(s) / 60 % 60, int(s) % 60);
+  else if (s < 3600) std::snprintf(buf, sizeof buf, "%lldm%02llds", whole / 60, whole % 60);
+  else std::snprintf(buf, sizeof buf, "%lldh%02lldm%02llds", whole / 3600, whole / 60 % 60, whole % 60);
   return buf;
 }
 

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <limits>
 
 namespace netsnap {
 namespace {
@@ -212,6 +213,17 @@ SockDiagMessageStatus parse_unix_diag_message(std::span<const uint8_t> payload, 
                                          : SockDiagMessageStatus::bad_attribute;
 }
 
+namespace {
+
+// A negative status is -errno; INT_MIN has no positive counterpart (negating it is undefined,
+// found by sock_diag_fuzzer) and is no errno: it is reported as a protocol error.
+int errno_of_status(int status) {
+  if (status >= 0) return 0;
+  return status == std::numeric_limits<int>::min() ? EPROTO : -status;
+}
+
+}  // namespace
+
 SockDiagBatch parse_sock_diag_batch(std::span<const uint8_t> bytes, Protocol protocol,
                                     std::optional<uint32_t> expected_seq,
                                     std::vector<Socket>& out) {
@@ -244,7 +256,7 @@ SockDiagBatch parse_sock_diag_batch(std::span<const uint8_t> bytes, Protocol pro
       // Since Linux 4.x the payload is the dump's final status: negative means it failed.
       if (payload.size() >= sizeof(int)) {
         const int status = load<int>(payload.data());
-        if (status < 0) batch.error = -status;
+        if (status < 0) batch.error = errno_of_status(status);
       }
       batch.finished = true;
       break;
@@ -255,7 +267,7 @@ SockDiagBatch parse_sock_diag_batch(std::span<const uint8_t> bytes, Protocol pro
         batch.error = EPROTO;
       } else {
         const int status = load<int>(payload.data());
-        batch.error = status < 0 ? -status : 0;  // 0 is an acknowledgement, not a failure
+        batch.error = errno_of_status(status);  // 0 is an acknowledgement, not a failure
       }
       batch.finished = true;
       break;

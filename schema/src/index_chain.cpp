@@ -55,6 +55,9 @@ bool scan_by_index(const FileBytes& file, RecordDecoder& decoder, FileScan& scan
       capnp::FlatArrayMessageReader reader(*words, RecordDecoder::options_for(words->size()));
       auto index = reader.getRoot<wire::TimeIndex>();
       previous = index.getPreviousIndexOffset();
+      // Checked before it sizes anything: a chain that does not run backwards (a previous at or
+      // past this record) would also make the size guess below divide by zero.
+      if (previous != 0 && (previous >= offset || previous < PREAMBLE_SIZE)) return false;
       auto entries = index.getEntries();
       // A guess at the whole chain's size, capped: no file holds more frames than this, and a
       // crafted index (valid CRC, nonsense offsets) must not make it a huge allocation.
@@ -73,7 +76,6 @@ bool scan_by_index(const FileBytes& file, RecordDecoder& decoder, FileScan& scan
       return false;
     }
     if (previous == 0) break;
-    if (previous >= offset || previous < PREAMBLE_SIZE) return false;
     offset = previous;
   }
   scan.entries.clear();

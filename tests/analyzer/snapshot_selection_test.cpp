@@ -41,6 +41,13 @@ class SnapshotSelection : public ::testing::Test {
   std::optional<Timeline> timeline_;
 };
 
+// Found by time_argument_fuzzer: durations past 68 years overflowed int when printed.
+TEST(DurationFormat, PrintsDurationsBeyondAnIntOfSeconds) {
+  auto duration = parse_duration("3549484860");  // bare seconds: 112 years
+  ASSERT_TRUE(duration.ok());
+  EXPECT_EQ(format_duration(*duration), "985968h01m00s");
+}
+
 TEST_F(SnapshotSelection, DefaultsToTheLastOrToEverySnapshot) {
   const auto last = resolve({});
   ASSERT_TRUE(last.ok());

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstddef>
+#include <limits>
 #include <random>
 
 #include "capture/sock_diag_test_messages.h"
@@ -294,6 +295,17 @@ TEST(SockDiagParser, ReportsFailedDoneStatus) {
   const auto batch = parse_sock_diag_batch(reply.bytes(), Protocol::tcp, 1, out);
   EXPECT_TRUE(batch.finished);
   EXPECT_EQ(batch.error, EINTR);
+}
+
+// Found by sock_diag_fuzzer: negating INT_MIN is undefined (UBSan stopped there).
+TEST(SockDiagParser, StatusOfIntMinIsAProtocolError) {
+  NetlinkReplyBuilder done;
+  done.done(1, std::numeric_limits<int>::min());
+  std::vector<Socket> out;
+  EXPECT_EQ(parse_sock_diag_batch(done.bytes(), Protocol::tcp, 1, out).error, EPROTO);
+  NetlinkReplyBuilder error;
+  error.error(std::numeric_limits<int>::min());
+  EXPECT_EQ(parse_sock_diag_batch(error.bytes(), Protocol::tcp, 1, out).error, EPROTO);
 }
 
 TEST(SockDiagParser, FlagsInterruptedDump) {
