@@ -154,6 +154,10 @@ Result<int64_t> RecordingTimeZone::parse(const std::string& text, int64_t first_
   static const std::regex rfc3339(
       R"(^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$)");
   if (std::regex_match(text, m, rfc3339)) {
+    // Nanoseconds since 1970 in 64 bits reach from 1677 to 2262: outside, the time cannot be
+    // in any recording (and the arithmetic below would overflow).
+    if (const int year = std::stoi(m[1]); year < 1678 || year > 2261)
+      return Error{"time '" + text + "': the year must be between 1678 and 2261"};
     int64_t days = days_from_civil(std::stoi(m[1]), std::stoi(m[2]), std::stoi(m[3]));
     int64_t s = days * 86400 + std::stoi(m[4]) * 3600 + std::stoi(m[5]) * 60 + std::stoi(m[6]);
     int64_t ns = s * 1'000'000'000;

@@ -48,6 +48,18 @@ TEST(DurationFormat, PrintsDurationsBeyondAnIntOfSeconds) {
   EXPECT_EQ(format_duration(*duration), "985968h01m00s");
 }
 
+// Found by time_argument_fuzzer: a year far from 1970 overflowed the nanoseconds (UB).
+TEST(TimeArgument, AYearOutside64BitNanosecondsIsAClearError) {
+  const RecordingTimeZone zone{FileHeader{}, true};
+  for (const char* text : {"1013-03-29 03:00:00+02:00", "2263-01-01T00:00:00Z"}) {
+    auto parsed = zone.parse(text, 0, 1'000'000'000);
+    ASSERT_FALSE(parsed.ok()) << text;
+    EXPECT_NE(parsed.error().message.find("the year must be between 1678 and 2261"), std::string::npos)
+        << parsed.error().message;
+  }
+  EXPECT_TRUE(zone.parse("2261-12-31T00:00:00Z", 0, 1'000'000'000).ok());
+}
+
 TEST_F(SnapshotSelection, DefaultsToTheLastOrToEverySnapshot) {
   const auto last = resolve({});
   ASSERT_TRUE(last.ok());
