@@ -79,7 +79,7 @@ Status RecordingOutput::write(const Snapshot& snapshot) {
   return writer_->write(snapshot);
 }
 
-Status RecordingOutput::enforce_retention(int64_t now_wall_ns, std::vector<std::string>& deleted) {
+Status RecordingOutput::enforce_retention(int64_t now_wall_ns) {
   if (!is_directory() || (!policy_.keep_size && !policy_.keep_age_ns)) return ok_status();
   auto files = list_recordings(dir_, header_.host_name);
   if (!files) return files.error();
@@ -88,7 +88,6 @@ Status RecordingOutput::enforce_retention(int64_t now_wall_ns, std::vector<std::
     std::string path = dir_ + "/" + name;
     if (::unlink(path.c_str()) != 0 && errno != ENOENT)
       return Error{path + ": cannot delete (retention): " + std::strerror(errno)};
-    deleted.push_back(path);
   }
   return ok_status();
 }

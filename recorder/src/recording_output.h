@@ -31,8 +31,8 @@ class RecordingOutput {
   // limit. A failure leaves every file readable; the next call tries again.
   Status write(const Snapshot& snapshot);
   // Deletes this host's oldest files past the retention limits (directory mode; a no-op
-  // otherwise). Returns the first failure; deleted paths are appended to `deleted`.
-  Status enforce_retention(int64_t now_wall_ns, std::vector<std::string>& deleted);
+  // otherwise). Returns the first failure.
+  Status enforce_retention(int64_t now_wall_ns);
   // SIGHUP: reopens the output path (file mode) or starts a new file (directory mode).
   Status reopen();
   Status close();

@@ -36,11 +36,6 @@ struct LostSnapshots {
   }
 };
 
-void enforce_retention(RecordingOutput& output, int64_t now_wall_ns, ProblemReporter& problems) {
-  std::vector<std::string> deleted;
-  if (Status st = output.enforce_retention(now_wall_ns, deleted); !st) problems.say(st.error().message);
-}
-
 }  // namespace
 
 Result<LoopReport> run_sampling_loop(SnapshotSampler& sampler, RecordingOutput& output,
@@ -90,7 +85,7 @@ Result<LoopReport> run_sampling_loop(SnapshotSampler& sampler, RecordingOutput& 
     if (output.current_path() != current_file || now >= retention_due) {
       current_file = output.current_path();
       retention_due = now + kRetentionEvery;
-      enforce_retention(output, snapshot.wall_ns, problems);
+      if (Status st = output.enforce_retention(snapshot.wall_ns); !st) problems.say(st.error().message);
     }
     if (limits.count > 0 && report.snapshots + report.write_failures >= limits.count) break;
     // A capture that ran past the end of --duration: the ticks after the end were never due,
