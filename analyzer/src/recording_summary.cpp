@@ -83,6 +83,7 @@ void decode_all(Timeline& timeline, RecordingSummary& summary) {
   }
   summary.damage = timeline.damage();
   summary.snapshots = decoded;
+  summary.payloads_checked = true;
 }
 
 std::string render_capture_problems(const RecordingSummary& summary, const RecordingTimeZone& zone) {
@@ -173,7 +174,12 @@ std::string render_info(const Timeline& timeline, const RecordingSummary& s,
   std::snprintf(buf, sizeof buf, "%s, %.0f B/snapshot, %.0f sockets/snapshot, %.3f B/socket/snapshot",
                 human_bytes(s.bytes).c_str(), per_snapshot, sockets, per_socket);
   line("size", buf);
-  line("damage", s.damage.empty() ? "none" : std::to_string(s.damage.size()) + " region(s)");
+  line("damage", (s.damage.empty() ? std::string("none") : std::to_string(s.damage.size()) + " region(s)") +
+                    (s.payloads_checked ? ", every snapshot decoded"
+                                        : ", frames only (--quick: contents not decoded)"));
+  if (!s.capture_problems.empty())
+    line("capture", std::to_string(s.capture_problems.size()) +
+                        " kind(s) of capture problem; `verify` lists them");
   for (const auto& d : s.damage) {
     std::snprintf(buf, sizeof buf, "offset %" PRIu64 ", %" PRIu64 " bytes, %" PRIu64 " snapshots lost: ",
                   d.offset, d.length, d.snapshots_lost);

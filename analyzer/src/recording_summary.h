@@ -36,6 +36,7 @@ struct RecordingSummary {
   uint64_t snapshots_counted = 0;   // snapshots whose socket count is known
   std::vector<DamagedRegion> damage;
   std::vector<CaptureProblem> capture_problems;  // filled by decode_all, in order of first sight
+  bool payloads_checked = false;  // decode_all ran: damage inside intact frames is included
 };
 
 RecordingSummary summarize(const Timeline& timeline);
