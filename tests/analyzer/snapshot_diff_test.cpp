@@ -57,7 +57,9 @@ TEST(SnapshotDiff, WithoutCookiesTheFourTupleAndInodeDecide) {
   same.send_q = 9;
   Socket other_inode = a;  // same ports, another socket (the port was reused)
   other_inode.inode = 99;
-  const SnapshotDiff diff = diff_snapshots(snapshot_of({a}), snapshot_of({same, other_inode}));
+  // The diff points into both snapshots: they must outlive it.
+  const Snapshot before = snapshot_of({a}), after = snapshot_of({same, other_inode});
+  const SnapshotDiff diff = diff_snapshots(before, after);
   EXPECT_EQ(diff.changed.size(), 1u);
   ASSERT_EQ(diff.opened.size(), 1u);
   EXPECT_EQ(diff.opened[0].socket->inode, 99u);

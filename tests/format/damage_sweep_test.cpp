@@ -32,6 +32,11 @@ using namespace netsnap::testing;
 
 namespace {
 
+#ifndef NETSNAP_SANITIZED
+#define NETSNAP_SANITIZED 0
+#endif
+constexpr bool kSanitizedBuild = NETSNAP_SANITIZED;  // -DNETSNAP_SANITIZE=ON or NETSNAP_FUZZ=ON
+
 void write_all(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
 }
@@ -322,7 +327,12 @@ TEST(DamageSweep, RandomMultiByteCorruptionLosesOnlyTheDamagedRecordsAndTheirDep
   // The bound of schema/README.md: reading a damaged recording takes what reading it intact
   // takes (buffers sized by the largest intact record) plus a constant, whatever the damage;
   // here 16 MiB over thousands of cases, and nothing kept from one case to the next.
-  EXPECT_LT(rss_growth_kb, 16 * 1024) << "seed " << seed;
-  EXPECT_LT(heap_growth, 1 << 20) << "seed " << seed;
-  EXPECT_LT(seconds, 120.0) << "seed " << seed;
+  // AddressSanitizer keeps freed memory in quarantine (up to 256 MiB) and has its own heap, so
+  // the bound is checked in the plain build only (CI runs both); the sanitizer build checks
+  // every access instead.
+  if (!kSanitizedBuild) {
+    EXPECT_LT(rss_growth_kb, 16 * 1024) << "seed " << seed;
+    EXPECT_LT(heap_growth, 1 << 20) << "seed " << seed;
+    EXPECT_LT(seconds, 120.0) << "seed " << seed;
+  }
 }
