@@ -38,8 +38,10 @@ uint64_t inode_of(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
 }
 
+// "127.0.0.1:4100" -> 4100; a listener's peer "0.0.0.0:*" -> 0.
 uint16_t port_of(const std::string& endpoint) {
-  return static_cast<uint16_t>(std::stoi(endpoint.substr(endpoint.rfind(':') + 1)));
+  const std::string port = endpoint.substr(endpoint.rfind(':') + 1);
+  return port == "*" ? 0 : static_cast<uint16_t>(std::stoi(port));
 }
 
 // `ss -tanH` run by `prefix` (ip netns exec NAME / nsenter -t PID -n) as sorted keys.
@@ -73,13 +75,18 @@ const Namespace* find_namespace(const Snapshot& snapshot, uint64_t inode) {
   return nullptr;
 }
 
-// Whether process `pid` holds the namespace `inode`: a descriptor of it, or a thread in it.
+// Whether process `pid` holds the namespace `inode`: a descriptor of it (opened through a
+// name, its link reads "/run/netns/NAME", so the file itself is compared), or a thread in it.
 bool holds_namespace(pid_t pid, uint64_t inode) {
-  const std::string wanted = "net:[" + std::to_string(inode) + "]";
+  struct stat nsfs {};
+  if (::stat("/proc/self/ns/net", &nsfs) != 0) return false;
   const std::string proc = "/proc/" + std::to_string(pid);
   std::error_code ignored;
-  for (const auto& fd : std::filesystem::directory_iterator(proc + "/fd", ignored))
-    if (std::filesystem::read_symlink(fd.path(), ignored).string() == wanted) return true;
+  for (const auto& fd : std::filesystem::directory_iterator(proc + "/fd", ignored)) {
+    struct stat st {};
+    if (::stat(fd.path().c_str(), &st) == 0 && st.st_dev == nsfs.st_dev && st.st_ino == inode)
+      return true;
+  }
   for (const auto& task : std::filesystem::directory_iterator(proc + "/task", ignored))
     if (inode_of(task.path().string() + "/ns/net") == inode) return true;
   return false;
