@@ -76,6 +76,7 @@ int main(int argc, char** argv) {
   app.add_flag("--no-tcp-info", no_tcp_info, "Do not record tcp_info (rtt, cwnd, retransmits...), e.g. --no-tcp-info");
   app.add_option("--source", o.source, "netlink (default; falls back to /proc when netlink is unavailable) or proc, e.g. --source proc");
   app.add_option("--netns", o.netns, "Record another network namespace: a NAME in /var/run/netns or a path, e.g. --netns blue or --netns /proc/1234/ns/net");
+  app.add_flag("--all-netns", o.all_netns, "Record every network namespace of the host (containers, pods, ip netns), each labelled by its ip netns name, its container or pod, or its first process; needs CAP_SYS_ADMIN (without it: this namespace only, said once); not with --netns or --user, e.g. --all-netns");
   app.add_option("--key-interval", o.key_interval, "A full snapshot every N snapshots (default 600): bounds what one damaged record loses, e.g. --key-interval 60");
   std::string user_name;
   app.add_option("--user", user_name, "After opening the netlink socket and the output, run as this user with only CAP_NET_ADMIN, CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH (needs root; with -o DIR the directory must be writable by the user), e.g. --user netsnap");
@@ -105,6 +106,10 @@ int main(int argc, char** argv) {
     auto found = look_up_recorder_user(user_name);
     if (!found) return usage_error(found.error().message);
     if (::geteuid() != 0) return usage_error("--user " + user_name + ": needs root (to change user)");
+    // Namespaces that appear later are entered with CAP_SYS_ADMIN, which --user gives up.
+    if (o.all_netns)
+      return usage_error("--user " + user_name + " and --all-netns exclude each other: entering "
+                         "namespaces needs CAP_SYS_ADMIN, which --user drops");
     user = *found;
   }
 
@@ -137,12 +142,20 @@ int main(int argc, char** argv) {
   }
   if (!header.owners_complete && o.owners)
     std::cerr << "netsnap-record: not running as root: owners of other users' sockets will be missing\n";
+  if (!sampler.own_netns_only_reason().empty())
+    std::cerr << "netsnap-record: --all-netns: cannot enter other network namespaces ("
+              << sampler.own_netns_only_reason()
+              << "; needs CAP_SYS_ADMIN): recording this namespace only\n";
   if (checked->capture.requested_source == CaptureSource::netlink && sampler.source() == CaptureSource::proc)
     std::cerr << "netsnap-record: netlink sock_diag is unavailable here; reading /proc/net instead "
                  "(slower, no tcp_info or socket cookies)\n";
   if (!o.quiet)
     std::cerr << "netsnap-record: recording " << protocols(checked->capture) << " sockets"
-              << (o.netns.empty() ? "" : " of namespace " + o.netns) << " via "
+              << (o.netns.empty() ? "" : " of namespace " + o.netns)
+              << (o.all_netns && sampler.own_netns_only_reason().empty()
+                      ? " of every network namespace"
+                      : "")
+              << " via "
               << (sampler.source() == CaptureSource::proc ? "/proc" : "netlink") << " to "
               << o.output
               << (checked->output_is_directory ? " (time-named files)"

@@ -44,6 +44,7 @@ struct CaptureOptions {
   requestedSource @7 :CaptureSource;
   netns @8 :Text;             # what --netns named, empty for the recorder's own namespace
   keyInterval @9 :UInt32;     # a full key snapshot every this many snapshots
+  allNetns @10 :Bool;         # --all-netns: every network namespace of the host, one Namespace each
 }
 
 enum CaptureSource {
@@ -72,6 +73,9 @@ struct FileHeader {
   clockTicksPerSecond @15 :UInt32;
   servicesDb @16 :Data;       # the host's /etc/services: port names as netstat there shows them
   protocolsDb @17 :Data;      # the host's /etc/protocols (RAW sockets are named from it)
+  ownNetnsOnly @18 :Bool;
+    # allNetns was asked for, but the recorder could not enter other namespaces (setns refused:
+    # no CAP_SYS_ADMIN, or a seccomp filter): only its own namespace is recorded.
 }
 
 struct Endpoint {

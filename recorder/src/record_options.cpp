@@ -106,6 +106,10 @@ Result<CheckedOptions> check_record_options(const RecordOptions& o) {
   c.tcp_info = o.tcp_info;
   c.requested_source = o.source == "proc" ? CaptureSource::proc : CaptureSource::netlink;
   c.netns = o.netns;
+  c.all_netns = o.all_netns;
+  if (o.all_netns && !o.netns.empty())
+    return Error{"--all-netns and --netns '" + o.netns +
+                 "' exclude each other: --all-netns already records every namespace"};
   c.key_interval = o.key_interval;
   if (o.key_interval < 1) return Error{"--key-interval: must be at least 1"};
 

@@ -20,6 +20,7 @@ struct RecordOptions {
   bool tcp_info = true;
   std::string source = "netlink";
   std::string netns;         // NAME (in /var/run/netns) or a path
+  bool all_netns = false;    // every network namespace of the host
   bool quiet = false;
   bool force = false;        // start the recording over instead of appending
   uint32_t key_interval = 600;

@@ -34,7 +34,22 @@ SnapshotSampler::SnapshotSampler(const CaptureOptions& options, std::string netn
       capture_(capture_options(options)),
       netns_name_(std::move(netns_name)),
       netns_inode_(own_netns_inode()) {
-  capture_.open(open_errors_);
+  if (options_.all_netns) {
+    all_netns_ = std::make_unique<AllNetnsCapture>(capture_options(options_), discovery_.proc_root(),
+                                                   discovery_.named_dir());
+    if (Status entered = all_netns_->probe(); !entered) {
+      all_netns_.reset();
+      own_netns_only_reason_ = entered.error().message;
+      open_errors_.push_back(
+          {"netns", "cannot enter other network namespaces (" + own_netns_only_reason_ +
+                        "; needs CAP_SYS_ADMIN): only the recorder's own namespace is recorded"});
+      // Labelled as it would have been among the others.
+      discovery_.find(found_);
+      for (const FoundNetns& ns : found_)
+        if (ns.inode == netns_inode_) netns_name_ = ns.label;
+    }
+  }
+  if (!all_netns_) capture_.open(open_errors_);
   settings_reader_.read(settings_, open_errors_);
   owners_complete_ = this_process_may_read_every_fd_table("/proc");
 }
@@ -45,10 +60,11 @@ FileHeader SnapshotSampler::header() {
   fill_file_header_host(read_host_identity(host_identity_sources_from_environment(), ignored), h);
   h.recorder_version = NETSNAP_VERSION;
   h.options = options_;
-  h.source = capture_.source_used();
+  h.source = source();
   h.settings = settings_;
   h.users = users_.all();
   h.owners_complete = owners_complete_;
+  h.own_netns_only = !own_netns_only_reason_.empty();
   h.started_wall_ns = realtime_ns();
   h.clock_ticks_per_second = static_cast<uint32_t>(sysconf(_SC_CLK_TCK));
   return h;
@@ -62,28 +78,14 @@ void SnapshotSampler::sample(Snapshot& out) {
   open_errors_.clear();
   out.settings_changed.clear();
   out.users_added.clear();
-  out.namespaces.resize(1);
-  Namespace& ns = out.namespaces[0];
-  ns.inode = netns_inode_;
-  ns.name = netns_name_;
-  capture_.capture(ns, out.errors);
-
-  if (options_.owners) {
-    inodes_.clear();
-    for (const Socket& s : ns.sockets)
-      if (s.inode) inodes_.push_back(s.inode);
-    std::sort(inodes_.begin(), inodes_.end());
-    if (Status st = owners_.refresh(inodes_); !st)
-      out.errors.push_back({"owners", st.error().message});
-    for (Socket& s : ns.sockets) {
-      auto pids = owners_.owners_of(s.inode);
-      s.owners.assign(pids.begin(), pids.end());
-    }
-    out.processes = owners_.processes();
-    if (!owners_.complete()) owners_complete_ = false;
+  if (all_netns_) {
+    discovery_.find(found_);
+    all_netns_->capture(found_, out.namespaces, out.errors);
+    out.source = all_netns_->source_used();
   } else {
-    out.processes.clear();
+    capture_own_namespace(out);
   }
+  find_owners(out);
 
   counters_.read(out.counters, out.errors);
 
@@ -92,10 +94,41 @@ void SnapshotSampler::sample(Snapshot& out) {
   if (!out.settings_changed.empty()) std::swap(settings_, settings_now_);
 
   uids_.clear();
-  for (const Socket& s : ns.sockets) uids_.push_back(s.uid);
+  for (const Namespace& ns : out.namespaces)
+    for (const Socket& s : ns.sockets) uids_.push_back(s.uid);
   for (const Process& p : out.processes) uids_.push_back(p.uid);
   users_.resolve(uids_, out.users_added);
   out.capture_ns = monotonic_ns() - out.mono_ns;
+}
+
+void SnapshotSampler::capture_own_namespace(Snapshot& out) {
+  out.namespaces.resize(1);
+  Namespace& ns = out.namespaces[0];
+  ns.inode = netns_inode_;
+  ns.name = netns_name_;
+  capture_.capture(ns, out.errors);
+}
+
+void SnapshotSampler::find_owners(Snapshot& out) {
+  if (!options_.owners) {
+    out.processes.clear();
+    return;
+  }
+  // One scan for every namespace: a socket's inode is unique on the whole host.
+  inodes_.clear();
+  for (const Namespace& ns : out.namespaces)
+    for (const Socket& s : ns.sockets)
+      if (s.inode) inodes_.push_back(s.inode);
+  std::sort(inodes_.begin(), inodes_.end());
+  if (Status st = owners_.refresh(inodes_); !st) out.errors.push_back({"owners", st.error().message});
+  for (Namespace& ns : out.namespaces) {
+    for (Socket& s : ns.sockets) {
+      auto pids = owners_.owners_of(s.inode);
+      s.owners.assign(pids.begin(), pids.end());
+    }
+  }
+  out.processes = owners_.processes();
+  if (!owners_.complete()) owners_complete_ = false;
 }
 
 }  // namespace netsnap

@@ -84,6 +84,7 @@ void write_header(const FileHeader& in, wire::FileHeader::Builder out) {
   o.setRequestedSource(source_to(in.options.requested_source));
   o.setNetns(in.options.netns);
   o.setKeyInterval(in.options.key_interval);
+  o.setAllNetns(in.options.all_netns);
   out.setSource(source_to(in.source));
   write_settings(in.settings, out.initSettings(in.settings.size()));
   write_users(in.users, out.initUsers(in.users.size()));
@@ -92,6 +93,7 @@ void write_header(const FileHeader& in, wire::FileHeader::Builder out) {
   out.setClockTicksPerSecond(in.clock_ticks_per_second);
   out.setServicesDb(bytes_of(in.services_db));
   out.setProtocolsDb(bytes_of(in.protocols_db));
+  out.setOwnNetnsOnly(in.own_netns_only);
 }
 
 FileHeader read_header(wire::FileHeader::Reader in) {
@@ -115,6 +117,7 @@ FileHeader read_header(wire::FileHeader::Reader in) {
   h.options.requested_source = source_from(o.getRequestedSource());
   h.options.netns = text(o.getNetns());
   h.options.key_interval = o.getKeyInterval();
+  h.options.all_netns = o.getAllNetns();
   h.source = source_from(in.getSource());
   h.settings = read_settings(in.getSettings());
   h.users = read_users(in.getUsers());
@@ -125,6 +128,7 @@ FileHeader read_header(wire::FileHeader::Reader in) {
   h.services_db.assign(reinterpret_cast<const char*>(services.begin()), services.size());
   auto protocols = in.getProtocolsDb();
   h.protocols_db.assign(reinterpret_cast<const char*>(protocols.begin()), protocols.size());
+  h.own_netns_only = in.getOwnNetnsOnly();
   return h;
 }
 

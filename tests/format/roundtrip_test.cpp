@@ -79,6 +79,24 @@ TEST(RoundTrip, HeaderAndEverySnapshotFieldSurviveKeysAndDeltas) {
   }
 }
 
+TEST(RoundTrip, AllNetnsRequestAndItsRefusalSurviveInTheHeader) {
+  for (bool own_only : {false, true}) {
+    std::string path = temp_path(std::string("roundtrip-all-netns-") + (own_only ? "own" : "all") +
+                                 ".netsnap");
+    FileHeader header = sample_header();
+    header.options.all_netns = true;
+    header.own_netns_only = own_only;
+    auto writer = RecordingWriter::create(path, header, WriterOptions{});
+    ASSERT_TRUE(writer.ok()) << writer.error().message;
+    ASSERT_TRUE(writer->write(sample_snapshot(0)).ok());
+    ASSERT_TRUE(writer->close().ok());
+    auto timeline = Timeline::open({path}, ScanMode::full);
+    ASSERT_TRUE(timeline.ok()) << timeline.error().message;
+    EXPECT_TRUE(timeline->header().options.all_netns);
+    EXPECT_EQ(timeline->header().own_netns_only, own_only);
+  }
+}
+
 TEST(RoundTrip, ChangesNameOpenedClosedAndChangedSockets) {
   std::string path = temp_path("changes.netsnap");
   WriterOptions options;

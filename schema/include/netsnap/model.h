@@ -47,6 +47,7 @@ struct CaptureOptions {
   CaptureSource requested_source = CaptureSource::netlink;
   std::string netns;
   uint32_t key_interval = 600;
+  bool all_netns = false;  // --all-netns
   bool operator==(const CaptureOptions&) const = default;
 };
 
@@ -68,6 +69,7 @@ struct FileHeader {
   uint32_t clock_ticks_per_second = 100;
   std::string services_db;   // the recorded host's /etc/services
   std::string protocols_db;  // and /etc/protocols
+  bool own_netns_only = false;  // all_netns asked for, but namespaces could not be entered
   bool operator==(const FileHeader&) const = default;
 };
 
