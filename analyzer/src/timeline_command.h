@@ -22,6 +22,7 @@
 #include "progress_meter.h"
 #include "recording_time_zone.h"
 #include "snapshot_selection.h"
+#include "namespace_selection.h"
 #include "timeline_grouping.h"
 
 namespace netsnap::analysis {
@@ -41,6 +42,8 @@ struct TimelineRequest {
   // Fixed groupings (state, proto) replay socket summaries (netsnap/socket_summary.h); true
   // replays whole sockets instead, as the other groupings do (tests compare the two).
   bool whole_sockets = false;
+  // --netns: the namespaces counted (default every one); must outlive the call.
+  NamespaceSelection namespaces;
 };
 
 struct TimelineSeries {
