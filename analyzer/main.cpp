@@ -17,8 +17,8 @@
 
 #include "diff_command.h"
 #include "export_command.h"
-#include "netsnap/recording_reader.h"
 #include "netns_option.h"
+#include "netsnap/recording_reader.h"
 #include "netstat_argument_split.h"
 #include "progress_meter.h"
 #include "recording_summary.h"
@@ -240,10 +240,9 @@ int main(int argc, char** argv) {
   timeline->add_option("--from", from, "Start at TIME");
   timeline->add_option("--to", to, "End at TIME");
   timeline
-      ->add_option(
-          "--top", top,
-          "For local-port, remote, program, netns: columns kept (the rest is 'other'; 0 "
-          "keeps all)")
+      ->add_option("--top", top,
+                   "For local-port, remote, program, netns: columns kept (the rest is 'other'; 0 "
+                   "keeps all)")
       ->capture_default_str();
 
   // diff
@@ -328,9 +327,14 @@ int main(int argc, char** argv) {
     auto format = parse_output_format(common.format);
     if (!format) return usage_error(format.error().message);
     if (table->parsed()) {
-      TableRequest request{*netstat,   selection,      std::move(*filter),
-                           *format,    common.utc,     common.resolve,
-                           nullptr,    NamespaceSelection(common.netns)};
+      TableRequest request{*netstat,
+                           selection,
+                           std::move(*filter),
+                           *format,
+                           common.utc,
+                           common.resolve,
+                           nullptr,
+                           NamespaceSelection(common.netns)};
       request.selection.at = at;
       request.selection.index = index;
       request.selection.from = from;
@@ -343,8 +347,8 @@ int main(int argc, char** argv) {
       if (!recording) return EXIT_USAGE;
       return finish_command(run_table(*recording, request, std::cout), *recording);
     }
-    DiffRequest request{*netstat,   diff_from,  diff_to,        std::move(*filter),
-                        *format,    common.utc, common.resolve, NamespaceSelection(common.netns)};
+    DiffRequest request{*netstat, diff_from,  diff_to,        std::move(*filter),
+                        *format,  common.utc, common.resolve, NamespaceSelection(common.netns)};
     auto recording = open_or_report(common.inputs, ScanMode::fast);
     if (!recording) return EXIT_USAGE;
     return finish_command(run_diff(*recording, request, std::cout), *recording);

@@ -27,7 +27,7 @@ Status export_sockets(Timeline& timeline, const RecordingTimeZone& zone, const S
 
   if (request.progress) request.progress->start(range.last - range.first + 1);
   NamespaceCursor cursor(timeline.cursor(range.first, CursorMode::changes_only),
-                        request.namespaces);
+                         request.namespaces);
   bool first = true;
   while (cursor.next() && cursor.entry_index() <= range.last) {
     const Snapshot& snapshot = cursor.current();

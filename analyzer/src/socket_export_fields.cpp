@@ -64,18 +64,17 @@ const std::vector<FieldSpec>& socket_field_specs() {
   // Immutable after its first use: a constant table, not shared state.
   static const std::vector<FieldSpec> specs = {
       {"netns", FieldKind::integer},       {"netns_name", FieldKind::text},
-      {"proto", FieldKind::text},
-      {"recv_q", FieldKind::integer},      {"send_q", FieldKind::integer},
-      {"local_address", FieldKind::text},  {"local_port", FieldKind::integer},
-      {"remote_address", FieldKind::text}, {"remote_port", FieldKind::integer},
-      {"state", FieldKind::text},          {"uid", FieldKind::integer},
-      {"user", FieldKind::text},           {"inode", FieldKind::integer},
-      {"cookie", FieldKind::integer},      {"pid", FieldKind::integer},
-      {"program", FieldKind::text},        {"timer", FieldKind::text},
-      {"timer_ms", FieldKind::integer},    {"retransmits", FieldKind::integer},
-      {"probes", FieldKind::integer},      {"unix_type", FieldKind::text},
-      {"unix_flags", FieldKind::integer},  {"ref_count", FieldKind::integer},
-      {"path", FieldKind::text},
+      {"proto", FieldKind::text},          {"recv_q", FieldKind::integer},
+      {"send_q", FieldKind::integer},      {"local_address", FieldKind::text},
+      {"local_port", FieldKind::integer},  {"remote_address", FieldKind::text},
+      {"remote_port", FieldKind::integer}, {"state", FieldKind::text},
+      {"uid", FieldKind::integer},         {"user", FieldKind::text},
+      {"inode", FieldKind::integer},       {"cookie", FieldKind::integer},
+      {"pid", FieldKind::integer},         {"program", FieldKind::text},
+      {"timer", FieldKind::text},          {"timer_ms", FieldKind::integer},
+      {"retransmits", FieldKind::integer}, {"probes", FieldKind::integer},
+      {"unix_type", FieldKind::text},      {"unix_flags", FieldKind::integer},
+      {"ref_count", FieldKind::integer},   {"path", FieldKind::text},
   };
   static_assert(field_count == 24);
   return specs;

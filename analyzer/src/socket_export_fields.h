@@ -15,8 +15,8 @@
 namespace netsnap::analysis {
 
 // Field names, in order:
-//   netns netns_name proto recv_q send_q local_address local_port remote_address remote_port state uid
-//   user inode cookie pid program timer timer_ms retransmits probes unix_type unix_flags
+//   netns netns_name proto recv_q send_q local_address local_port remote_address remote_port state
+//   uid user inode cookie pid program timer timer_ms retransmits probes unix_type unix_flags
 //   ref_count path
 // proto and state are the words of netstat's columns ("tcp6", "udpl", "unix"; "LISTEN",
 // "LISTENING", "" for an unconnected UDP or UNIX socket); addresses are numeric (an

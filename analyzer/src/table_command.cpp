@@ -81,11 +81,11 @@ class TableWriter {
     if (snapshots_written_++ == 0) append_csv_header(text_, csv_specs_);
     values_.resize(csv_specs_.size());
     values_.set_text(0, zone_.format_iso(snapshot.wall_ns));
-    for_each_row(snapshot, [&](const Socket& socket, const Namespace& netns,
-                               const ProcessIndex& index) {
-      fill_socket_fields(socket, netns.inode, netns.name, index, *lookups_.users, 1, values_);
-      append_csv_row(text_, values_);
-    });
+    for_each_row(
+        snapshot, [&](const Socket& socket, const Namespace& netns, const ProcessIndex& index) {
+          fill_socket_fields(socket, netns.inode, netns.name, index, *lookups_.users, 1, values_);
+          append_csv_row(text_, values_);
+        });
   }
 
   void write_json(const Snapshot& snapshot) {
@@ -100,13 +100,13 @@ class TableWriter {
     const auto& specs = socket_field_specs();
     values_.resize(specs.size());
     bool first = true;
-    for_each_row(snapshot, [&](const Socket& socket, const Namespace& netns,
-                               const ProcessIndex& index) {
-      text_.append(first ? "\n" : ",\n");
-      first = false;
-      fill_socket_fields(socket, netns.inode, netns.name, index, *lookups_.users, 0, values_);
-      append_json_object(text_, specs, values_);
-    });
+    for_each_row(
+        snapshot, [&](const Socket& socket, const Namespace& netns, const ProcessIndex& index) {
+          text_.append(first ? "\n" : ",\n");
+          first = false;
+          fill_socket_fields(socket, netns.inode, netns.name, index, *lookups_.users, 0, values_);
+          append_json_object(text_, specs, values_);
+        });
     text_.append(first ? "]}" : "\n]}");
   }
 

@@ -176,8 +176,8 @@ Result<TimelineSeries> compute_timeline(Timeline& timeline, const RecordingTimeZ
     // First replay: which values reach the highest counts.
     const ReplayTotals first = replay(timeline, *range, grouping, request.namespaces,
                                       [&](int64_t, const TimelineCounter&) {
-      if (progress) progress->advance();
-    });
+                                        if (progress) progress->advance();
+                                      });
     grouping.keep_columns(first.peaks, request.top);
   }
   series.columns = grouping.column_names();
@@ -210,9 +210,9 @@ Result<TimelineSeries> compute_timeline(Timeline& timeline, const RecordingTimeZ
   const ReplayTotals totals =
       replay(timeline, *range, grouping, request.namespaces,
              [&](int64_t wall_ns, const TimelineCounter& counter) {
-        if (progress) progress->advance();
-        add_row(wall_ns, [&](size_t c) { return counter.count(static_cast<uint32_t>(c)); });
-      });
+               if (progress) progress->advance();
+               add_row(wall_ns, [&](size_t c) { return counter.count(static_cast<uint32_t>(c)); });
+             });
   series.snapshots = totals.snapshots;
   series.full_recounts = totals.full_recounts;
   return series;

@@ -18,11 +18,11 @@
 #include <vector>
 
 #include "field_writers.h"
+#include "namespace_selection.h"
 #include "netsnap/recording_reader.h"
 #include "progress_meter.h"
 #include "recording_time_zone.h"
 #include "snapshot_selection.h"
-#include "namespace_selection.h"
 #include "timeline_grouping.h"
 
 namespace netsnap::analysis {

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <numeric>
 
+#include "namespace_selection.h"
 #include "netstat_table.h"
 #include "socket_owner.h"
-#include "namespace_selection.h"
 #include "socket_text.h"
 
 namespace netsnap::analysis {
