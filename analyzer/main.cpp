@@ -17,6 +17,7 @@
 
 #include "diff_command.h"
 #include "export_command.h"
+#include "netns_option.h"
 #include "netsnap/recording_reader.h"
 #include "netstat_argument_split.h"
 #include "progress_meter.h"
@@ -72,11 +73,17 @@ int finish_command(const Status& status, const Timeline& timeline) {
 // By default every snapshot is decoded, so that a record whose frame is intact but whose
 // content is not (a hostile or corrupted payload) makes info exit 1 like verify; --quick reads
 // only the frames, which is enough for the span and the size of a very large recording.
-int run_info(const std::vector<std::string>& inputs, bool utc, bool quick) {
+// --netns limits the namespaces listed (the rest of info is about the files, not namespaces).
+int run_info(const std::vector<std::string>& inputs, bool utc, bool quick,
+             const NamespaceSelection& namespaces) {
   auto timeline = open_or_report(inputs, ScanMode::full);
   if (!timeline) return EXIT_USAGE;
+  if (Status known = check_namespace_selection(*timeline, namespaces); !known)
+    return usage_error(known.error().message);
   RecordingSummary summary = summarize(*timeline);
   if (!quick) decode_all(*timeline, summary);
+  std::erase_if(summary.namespaces,
+                [&](const NamespaceSeen& ns) { return !namespaces.matches(ns.inode, ns.name); });
   RecordingTimeZone zone(timeline->header(), utc);
   std::cout << render_info(*timeline, summary, zone);
   return finish(summary.damage);
@@ -122,6 +129,7 @@ struct CommonArgs {
   bool resolve = false;
   std::string format = "text";
   SocketFilterArgs filter;
+  std::vector<std::string> netns;
 };
 
 void add_common_options(CLI::App& command, CommonArgs& args,
@@ -133,6 +141,7 @@ void add_common_options(CLI::App& command, CommonArgs& args,
   command.add_option("--format", args.format, "Output format")
       ->check(CLI::IsMember(formats))
       ->capture_default_str();
+  add_netns_option(command, args.netns);
 }
 
 void add_resolve_option(CLI::App& command, bool& resolve) {
@@ -181,6 +190,8 @@ int main(int argc, char** argv) {
   info->add_flag("--quick", info_quick,
                  "Read only the records' frames, not their contents: faster on very large "
                  "recordings, but damage inside an intact frame goes unnoticed (exit 0)");
+  std::vector<std::string> info_netns;
+  add_netns_option(*info, info_netns);
 
   auto* verify = app.add_subcommand("verify",
                                     "Check every record; exit 0 when intact, 1 when damaged. Also "
@@ -218,20 +229,20 @@ int main(int argc, char** argv) {
   auto* timeline = app.add_subcommand(
       "timeline",
       "Socket counts per snapshot: by TCP state (plus UDP, UNIX, queued bytes) or "
-      "by proto, local port, remote address or program.\n"
+      "by proto, local port, remote address, program or network namespace.\n"
       "Example: netsnap-analyze timeline host.netsnap --every 1m --by state");
   add_common_options(*timeline, timeline_args, {"text", "csv", "json"});
-  timeline->add_option("--by", by, "Columns: state, proto, local-port, remote or program")
-      ->check(CLI::IsMember({"state", "proto", "local-port", "remote", "program"}))
+  timeline->add_option("--by", by, "Columns: state, proto, local-port, remote, program or netns")
+      ->check(CLI::IsMember({"state", "proto", "local-port", "remote", "program", "netns"}))
       ->capture_default_str();
   timeline->add_option("--every", every,
                        "One row per DURATION (e.g. 10s, 5m, 1h): each column's maximum in it");
   timeline->add_option("--from", from, "Start at TIME");
   timeline->add_option("--to", to, "End at TIME");
   timeline
-      ->add_option(
-          "--top", top,
-          "For local-port, remote, program: columns kept (the rest is 'other'; 0 keeps all)")
+      ->add_option("--top", top,
+                   "For local-port, remote, program, netns: columns kept (the rest is 'other'; 0 "
+                   "keeps all)")
       ->capture_default_str();
 
   // diff
@@ -279,7 +290,7 @@ int main(int argc, char** argv) {
     if (e.get_exit_code() == 0) return app.exit(e);
     return usage_error(std::string(e.what()) + " (see --help)");
   }
-  if (info->parsed()) return run_info(inputs, utc, info_quick);
+  if (info->parsed()) return run_info(inputs, utc, info_quick, NamespaceSelection(info_netns));
   if (verify->parsed()) return run_verify(inputs, utc);
   // Long replays (report, timeline, slice; table and export of a span into a file) show a
   // progress line on stderr when it is a terminal, nothing otherwise. table and export write
@@ -316,8 +327,14 @@ int main(int argc, char** argv) {
     auto format = parse_output_format(common.format);
     if (!format) return usage_error(format.error().message);
     if (table->parsed()) {
-      TableRequest request{*netstat, selection, std::move(*filter), *format, common.utc,
-                           common.resolve};
+      TableRequest request{*netstat,
+                           selection,
+                           std::move(*filter),
+                           *format,
+                           common.utc,
+                           common.resolve,
+                           nullptr,
+                           NamespaceSelection(common.netns)};
       request.selection.at = at;
       request.selection.index = index;
       request.selection.from = from;
@@ -330,8 +347,8 @@ int main(int argc, char** argv) {
       if (!recording) return EXIT_USAGE;
       return finish_command(run_table(*recording, request, std::cout), *recording);
     }
-    DiffRequest request{*netstat, diff_from, diff_to, std::move(*filter), *format, common.utc,
-                        common.resolve};
+    DiffRequest request{*netstat, diff_from,  diff_to,        std::move(*filter),
+                        *format,  common.utc, common.resolve, NamespaceSelection(common.netns)};
     auto recording = open_or_report(common.inputs, ScanMode::fast);
     if (!recording) return EXIT_USAGE;
     return finish_command(run_diff(*recording, request, std::cout), *recording);
@@ -358,8 +375,11 @@ int main(int argc, char** argv) {
     request.utc = timeline_args.utc;
     request.sparkline_width = request.format == OutputFormat::text ? terminal_width() : 0;
     if (progress) request.progress = &*progress;
+    request.namespaces = NamespaceSelection(timeline_args.netns);
     auto recording = open_or_report(timeline_args.inputs, ScanMode::fast);
     if (!recording) return EXIT_USAGE;
+    if (Status known = check_namespace_selection(*recording, request.namespaces); !known)
+      return usage_error(known.error().message);
     return finish_command(run_timeline(*recording, request, std::cout), *recording);
   }
   return EXIT_USAGE;

@@ -1,5 +1,6 @@
 #include "diff_command.h"
 
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -26,7 +27,45 @@ struct DiffRows {
   Section& of(NetstatSection section) {
     return section == NetstatSection::inet ? inet : unix_sockets;
   }
+  // The rows of one namespace, in the same order.
+  DiffRows of_namespace(uint64_t netns) const {
+    DiffRows part;
+    for (const NetstatSection section : {NetstatSection::inet, NetstatSection::unix_sockets}) {
+      const Section& all = section == NetstatSection::inet ? inet : unix_sockets;
+      Section& out = part.of(section);
+      for (const SocketAt& at : all.closed)
+        if (at.netns == netns) out.closed.push_back(at);
+      for (const SocketAt& at : all.opened)
+        if (at.netns == netns) out.opened.push_back(at);
+      for (const auto& pair : all.changed)
+        if (pair.second.netns == netns) out.changed.push_back(pair);
+    }
+    return part;
+  }
 };
+
+// Every namespace of either snapshot, `to`'s first (in its order), then those only `from` had.
+std::vector<const Namespace*> namespaces_of_both(const Snapshot& from, const Snapshot& to) {
+  std::vector<const Namespace*> all;
+  for (const Namespace& ns : to.namespaces) all.push_back(&ns);
+  for (const Namespace& ns : from.namespaces) {
+    const bool known = std::any_of(all.begin(), all.end(),
+                                   [&](const Namespace* n) { return n->inode == ns.inode; });
+    if (!known) all.push_back(&ns);
+  }
+  return all;
+}
+
+// The label of the namespace `inode` in either snapshot ("" when it has none).
+std::string_view namespace_name_in(const Snapshot& from, const Snapshot& to, uint64_t inode) {
+  for (const Snapshot* snapshot : {&to, &from})
+    for (const Namespace& ns : snapshot->namespaces)
+      if (ns.inode == inode) return ns.name;
+  return {};
+}
+
+void append_sections(const DiffRows& rows, NetstatRowFormatter& from_rows,
+                     NetstatRowFormatter& to_rows, std::string& out);
 
 DiffRows select_rows(const Snapshot& from, const Snapshot& to, const SnapshotDiff& diff,
                      const DiffRequest& request) {
@@ -112,6 +151,23 @@ std::string render_text(const Snapshot& from, const Snapshot& to, const DiffRows
                     " closed, " + std::to_string(changed) + " changed\n";
   NetstatRowFormatter from_rows(from, request.netstat, lookups);
   NetstatRowFormatter to_rows(to, request.netstat, lookups);
+  const std::vector<const Namespace*> namespaces = namespaces_of_both(from, to);
+  if (namespaces.size() <= 1) {
+    append_sections(rows, from_rows, to_rows, out);
+    return out;
+  }
+  for (const Namespace* ns : namespaces) {
+    const DiffRows part = rows.of_namespace(ns->inode);
+    if (part.inet.empty() && part.unix_sockets.empty()) continue;
+    append_namespace_title(*ns, out);
+    append_sections(part, from_rows, to_rows, out);
+  }
+  return out;
+}
+
+// The netstat sections of `rows`, each row behind its marker.
+void append_sections(const DiffRows& rows, NetstatRowFormatter& from_rows,
+                     NetstatRowFormatter& to_rows, std::string& out) {
   std::string heading;
   for (const NetstatSection section : sections_in_order) {
     const DiffRows::Section& part = section == NetstatSection::inet ? rows.inet : rows.unix_sockets;
@@ -137,7 +193,6 @@ std::string render_text(const Snapshot& from, const Snapshot& to, const DiffRows
       append_change_line(*before.socket, *after.socket, out);
     }
   }
-  return out;
 }
 
 void append_snapshot_json(std::string& out, const Snapshot& snapshot,
@@ -154,7 +209,8 @@ std::string render_json(const Snapshot& from, const Snapshot& to, const DiffRows
   const auto& specs = socket_field_specs();
   FieldValues values(specs.size());
   const auto socket_object = [&](std::string& out, const SocketAt& at, const ProcessIndex& index) {
-    fill_socket_fields(*at.socket, at.netns, index, users, 0, values);
+    fill_socket_fields(*at.socket, at.netns, namespace_name_in(from, to, at.netns), index, users, 0,
+                       values);
     append_json_object(out, specs, values);
   };
   std::string out = "{\"from\":";
@@ -195,6 +251,7 @@ std::string render_json(const Snapshot& from, const Snapshot& to, const DiffRows
 }  // namespace
 
 Status run_diff(Timeline& timeline, const DiffRequest& request, std::ostream& out) {
+  if (Status known = check_namespace_selection(timeline, request.namespaces); !known) return known;
   const RecordingTimeZone zone(timeline.header(), request.utc);
   auto from_index = resolve_time_within(timeline, zone, "--from", request.from);
   if (!from_index) return from_index.error();
@@ -210,6 +267,8 @@ Status run_diff(Timeline& timeline, const DiffRequest& request, std::ostream& ou
   if (!from) return from.error();
   auto to = read_latest_readable(timeline, *to_index, to_used);
   if (!to) return to.error();
+  keep_selected_namespaces(*from, request.namespaces);
+  keep_selected_namespaces(*to, request.namespaces);
 
   bool fallback = false;
   const ServiceNames services = service_names_for(timeline.header(), fallback);

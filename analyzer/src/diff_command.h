@@ -11,7 +11,9 @@
 // netstat's flags choose the rows as in `table` (so -tuan for every TCP and UDP socket); the
 // filters of `table` apply too. Within a section: closed rows, then opened, then changed, each
 // in netstat's order; a changed row is followed by an indented line naming what changed. A
-// section without changes is left out.
+// section without changes is left out. When either snapshot has several network namespaces,
+// each namespace with changes gets its own part after a line "Network namespace blue (inode
+// 4026532999)" (the summary line counts them all); json carries netns and netns_name.
 //
 // JSON shape:
 //   {"from":{"time":"...","wall_ns":N,"seq":N},"to":{...},
@@ -24,6 +26,7 @@
 #include <string>
 
 #include "field_writers.h"
+#include "namespace_selection.h"
 #include "netsnap/recording_reader.h"
 #include "netstat_options.h"
 #include "socket_filter.h"
@@ -38,6 +41,8 @@ struct DiffRequest {
   bool utc = false;
   // --resolve: host names from the analyst's resolver in the text format (host_names.h).
   bool resolve = false;
+  // --netns: the namespaces compared (default every one).
+  NamespaceSelection namespaces;
 };
 
 // Fails, writing nothing, when a time does not resolve or --from is after --to.

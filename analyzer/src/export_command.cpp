@@ -4,6 +4,7 @@
 #include "export_request.h"
 #include "export_sockets.h"
 #include "export_timeline.h"
+#include "netns_option.h"
 #include "recording_summary.h"
 #include "recording_time_zone.h"
 #include "snapshot_selection.h"
@@ -34,7 +35,7 @@ Result<ExportRequest> parse_request(const ExportCommandOptions& options) {
     if (!by)
       return Error{"--by '" + *options.by +
                    "': expected state, proto, local-port, "
-                   "remote or program"};
+                   "remote, program or netns"};
     request.by = *by;
   }
   if (options.top) request.top = *options.top;
@@ -45,6 +46,7 @@ Result<ExportRequest> parse_request(const ExportCommandOptions& options) {
   request.selection.to = options.to;
   request.utc = options.utc;
   request.progress = options.progress;
+  request.namespaces = NamespaceSelection(options.netns);
   return request;
 }
 
@@ -70,10 +72,13 @@ CLI::App* add_export_subcommand(CLI::App& app, ExportCommandOptions& options) {
   command->add_option("--format", options.format, "csv, jsonl or openmetrics")->required();
   command->add_option("--what", options.what, "sockets, timeline or counters")->required();
   command->add_option("--by", options.by,
-                      "--what timeline: state (default), proto, local-port, remote or program");
+                      "--what timeline: state (default), proto, local-port, remote, program or "
+                      "netns");
   command->add_option(
       "--top", options.top,
-      "--what timeline --by local-port|remote|program: columns kept (default 10; 0 keeps all)");
+      "--what timeline --by local-port|remote|program|netns: columns kept (default 10; 0 keeps "
+      "all)");
+  add_netns_option(*command, options.netns);
   command->add_option("--from", options.from,
                       "Start of the window (TIME: RFC 3339, HH:MM[:SS], +5m, -5m, epoch s)");
   command->add_option("--to", options.to, "End of the window (TIME)");
@@ -87,6 +92,8 @@ int run_export_command(const ExportCommandOptions& options, std::ostream& out, s
   if (!request) return usage_error(err, request.error().message);
   auto timeline = Timeline::open(options.inputs, ScanMode::fast);
   if (!timeline) return usage_error(err, timeline.error().message);
+  if (Status known = check_namespace_selection(*timeline, request->namespaces); !known)
+    return usage_error(err, known.error().message);
   const RecordingTimeZone zone(timeline->header(), request->utc);
   // Resolved before anything is written: a time outside the recording names the covered span.
   auto range =

@@ -37,6 +37,7 @@ struct ExportCommandOptions {
   std::optional<size_t> top;
   std::optional<std::string> from, to;
   bool utc = false;
+  std::vector<std::string> netns;     // --netns values
   ProgressMeter* progress = nullptr;  // set by main() when stderr is a terminal
 };
 

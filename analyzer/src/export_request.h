@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "namespace_selection.h"
 #include "netsnap/result.h"
 #include "progress_meter.h"
 #include "snapshot_selection.h"
@@ -28,6 +29,7 @@ struct ExportRequest {
   SnapshotSelectorArgs selection;               // --from/--to; default every snapshot
   bool utc = false;                             // times in csv/jsonl
   ProgressMeter* progress = nullptr;            // a terminal's progress line, or null
+  NamespaceSelection namespaces;                // --netns (counters: the recording's)
 };
 
 // Fails for the combinations that have no sensible output (one line saying why), before any

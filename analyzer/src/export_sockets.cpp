@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "field_writers.h"
+#include "namespace_selection.h"
 #include "netstat_table.h"
 #include "recording_lookups.h"
 #include "socket_export_fields.h"
@@ -25,7 +26,8 @@ Status export_sockets(Timeline& timeline, const RecordingTimeZone& zone, const S
   if (request.format == ExportFormat::csv) append_csv_header(text, fields);
 
   if (request.progress) request.progress->start(range.last - range.first + 1);
-  Cursor cursor = timeline.cursor(range.first, CursorMode::changes_only);
+  NamespaceCursor cursor(timeline.cursor(range.first, CursorMode::changes_only),
+                         request.namespaces);
   bool first = true;
   while (cursor.next() && cursor.entry_index() <= range.last) {
     const Snapshot& snapshot = cursor.current();
@@ -39,8 +41,9 @@ Status export_sockets(Timeline& timeline, const RecordingTimeZone& zone, const S
     for (const NetstatSection section : {NetstatSection::inet, NetstatSection::unix_sockets}) {
       collect_netstat_rows(snapshot, every_socket, section, rows);
       for (const Socket* socket : rows) {
-        fill_socket_fields(*socket, namespace_inode_of(snapshot, socket), processes, users.names(),
-                           1, values);
+        const Namespace* ns = namespace_of(snapshot, socket);
+        fill_socket_fields(*socket, ns ? ns->inode : 0, ns ? ns->name : "", processes,
+                           users.names(), 1, values);
         if (request.format == ExportFormat::csv) {
           append_csv_row(text, values);
         } else {

@@ -40,6 +40,9 @@ MetricFamily open_ended_family(TimelineGroupBy by) {
     case TimelineGroupBy::remote:
       return {"netsnap_sockets_by_remote", MetricType::gauge,
               "Connected TCP, UDP and RAW sockets by remote address (other: beyond --top).", ""};
+    case TimelineGroupBy::netns:
+      return {"netsnap_sockets_by_netns", MetricType::gauge,
+              "Sockets by network namespace (its label and inode; other: beyond --top).", ""};
     default:
       return {"netsnap_sockets_by_program", MetricType::gauge,
               "Sockets by their owner's command name (-: no owner; other: beyond --top).", ""};
@@ -51,6 +54,7 @@ const char* label_name(TimelineGroupBy by) {
     case TimelineGroupBy::proto: return "proto";
     case TimelineGroupBy::local_port: return "local_port";
     case TimelineGroupBy::remote: return "remote";
+    case TimelineGroupBy::netns: return "netns";
     default: return "program";
   }
 }
@@ -132,6 +136,7 @@ Status export_timeline(Timeline& timeline, const RecordingTimeZone& zone,
   timeline_request.selection = request.selection;
   timeline_request.top = request.top;
   timeline_request.progress = request.progress;
+  timeline_request.namespaces = request.namespaces;
   auto series = compute_timeline(timeline, zone, timeline_request);
   if (request.progress) request.progress->finish();
   if (!series) return series.error();

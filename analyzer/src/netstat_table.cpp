@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <span>
 #include <string_view>
 
 #include "socket_text.h"
@@ -100,12 +101,15 @@ std::string_view netstat_proto_name(Protocol protocol, uint8_t family) {
 }
 
 void collect_netstat_rows(const Snapshot& snapshot, const NetstatOptions& options,
-                          NetstatSection section, std::vector<const Socket*>& rows) {
+                          NetstatSection section, std::vector<const Socket*>& rows,
+                          const Namespace* only) {
   rows.clear();
+  const std::span<const Namespace> namespaces =
+      only ? std::span<const Namespace>(only, 1) : std::span<const Namespace>(snapshot.namespaces);
   const NetstatSections sections = netstat_sections(options);
   if (section == NetstatSection::unix_sockets) {
     if (!sections.unix_sockets) return;
-    for (const Namespace& ns : snapshot.namespaces) {
+    for (const Namespace& ns : namespaces) {
       for (const Socket& socket : ns.sockets) {
         if (socket.protocol != Protocol::unix_) continue;
         if (!options.all && options.listening != is_unix_listener(socket)) continue;
@@ -117,7 +121,7 @@ void collect_netstat_rows(const Snapshot& snapshot, const NetstatOptions& option
   if (!sections.inet) return;
   for (const InetGroup& group : inet_groups) {
     if (!group_selected(group, sections)) continue;
-    for (const Namespace& ns : snapshot.namespaces) {
+    for (const Namespace& ns : namespaces) {
       for (const Socket& socket : ns.sockets) {
         if (socket.protocol != group.protocol || socket.family != group.family) continue;
         if (inet_row_selected(socket, options)) rows.push_back(&socket);
@@ -126,14 +130,14 @@ void collect_netstat_rows(const Snapshot& snapshot, const NetstatOptions& option
   }
 }
 
-uint64_t namespace_inode_of(const Snapshot& snapshot, const Socket* socket) {
+const Namespace* namespace_of(const Snapshot& snapshot, const Socket* socket) {
   for (const Namespace& ns : snapshot.namespaces) {
     if (!ns.sockets.empty() && socket >= ns.sockets.data() &&
         socket < ns.sockets.data() + ns.sockets.size()) {
-      return ns.inode;
+      return &ns;
     }
   }
-  return 0;
+  return nullptr;
 }
 
 NetstatRowFormatter::NetstatRowFormatter(const Snapshot& snapshot, const NetstatOptions& options,

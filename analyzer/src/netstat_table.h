@@ -66,13 +66,15 @@ std::string_view netstat_proto_name(Protocol protocol, uint8_t family);
 
 // The sockets of `section` that netstat would print with `options` (their kind selected, and
 // -l/-a), in the table's order, as pointers into `snapshot`. `rows` is cleared first and may be
-// reused across snapshots.
+// reused across snapshots. `only`: the rows of that namespace of `snapshot` alone (the table's
+// section of one namespace).
 void collect_netstat_rows(const Snapshot& snapshot, const NetstatOptions& options,
-                          NetstatSection section, std::vector<const Socket*>& rows);
+                          NetstatSection section, std::vector<const Socket*>& rows,
+                          const Namespace* only = nullptr);
 
-// The inode of the namespace holding `socket`, a pointer into `snapshot` (such as a row of
-// collect_netstat_rows); 0 when it points elsewhere.
-uint64_t namespace_inode_of(const Snapshot& snapshot, const Socket* socket);
+// The namespace holding `socket`, a pointer into `snapshot` (such as a row of
+// collect_netstat_rows); null when it points elsewhere.
+const Namespace* namespace_of(const Snapshot& snapshot, const Socket* socket);
 
 // Renders single rows and section headings, for views that choose their own rows (filters,
 // diff). Keeps references to `options` and `lookups`, and pointers into `snapshot`'s process

@@ -62,12 +62,49 @@ RecordingSummary summarize(const Timeline& timeline) {
   return s;
 }
 
+namespace {
+
+// Namespaces beyond this many are counted, not listed: a container host has hundreds.
+constexpr size_t namespaces_listed = 20;
+
+void note_namespaces(const Snapshot& snapshot, std::vector<NamespaceSeen>& seen) {
+  for (const Namespace& ns : snapshot.namespaces) {
+    auto known = std::find_if(seen.begin(), seen.end(),
+                              [&](const NamespaceSeen& s) { return s.inode == ns.inode; });
+    if (known == seen.end())
+      known = seen.insert(seen.end(), {ns.inode, ns.name, snapshot.wall_ns, snapshot.wall_ns, 0});
+    known->last_ns = snapshot.wall_ns;
+    known->max_sockets = std::max<uint64_t>(known->max_sockets, ns.sockets.size());
+  }
+}
+
+// "netns  3 seen" then one line per namespace: label, inode, first and last seen, peak.
+template <class Line>
+void append_namespace_lines(const RecordingSummary& s, const RecordingTimeZone& zone, Line& line) {
+  if (!s.payloads_checked) return;  // --quick: no snapshot was decoded
+  line("netns", std::to_string(s.namespaces.size()) + " network namespace" +
+                    (s.namespaces.size() == 1 ? "" : "s"));
+  for (size_t i = 0; i < s.namespaces.size() && i < namespaces_listed; ++i) {
+    const NamespaceSeen& ns = s.namespaces[i];
+    line("", (ns.name.empty() ? "(no label)" : escaped(ns.name)) + "  inode " +
+                 std::to_string(ns.inode) + "  " + zone.format(ns.first_ns) + " to " +
+                 zone.format(ns.last_ns) + "  up to " + std::to_string(ns.max_sockets) +
+                 " sockets");
+  }
+  if (s.namespaces.size() > namespaces_listed)
+    line("", "... and " + std::to_string(s.namespaces.size() - namespaces_listed) +
+                 " more (--netns NAME|INODE shows one)");
+}
+
+}  // namespace
+
 void decode_all(Timeline& timeline, RecordingSummary& summary) {
-  auto cursor = timeline.cursor();
+  auto cursor = timeline.cursor(0, CursorMode::changes_only);
   uint64_t decoded = 0;
   auto& problems = summary.capture_problems;
   while (cursor.next()) {
     ++decoded;
+    note_namespaces(cursor.current(), summary.namespaces);
     for (const CaptureError& e : cursor.current().errors) {
       auto known = std::find_if(problems.begin(), problems.end(), [&](const CaptureProblem& p) {
         return p.source == e.source && p.message == e.message;
@@ -177,6 +214,7 @@ std::string render_info(const Timeline& timeline, const RecordingSummary& s,
   line("damage", (s.damage.empty() ? std::string("none") : std::to_string(s.damage.size()) + " region(s)") +
                     (s.payloads_checked ? ", every snapshot decoded"
                                         : ", frames only (--quick: contents not decoded)"));
+  append_namespace_lines(s, zone, line);
   if (!s.capture_problems.empty())
     line("capture", std::to_string(s.capture_problems.size()) +
                         " kind(s) of capture problem; `verify` lists them");

@@ -26,6 +26,14 @@ struct CaptureProblem {
   int64_t first_ns = 0;
 };
 
+// A network namespace as decode_all saw it over the whole timeline.
+struct NamespaceSeen {
+  uint64_t inode = 0;
+  std::string name;  // the label it had when first seen
+  int64_t first_ns = 0, last_ns = 0;
+  uint64_t max_sockets = 0;
+};
+
 struct RecordingSummary {
   uint64_t snapshots = 0;
   int64_t first_ns = 0, last_ns = 0;
@@ -37,12 +45,13 @@ struct RecordingSummary {
   std::vector<DamagedRegion> damage;
   std::vector<CaptureProblem> capture_problems;  // filled by decode_all, in order of first sight
   bool payloads_checked = false;  // decode_all ran: damage inside intact frames is included
+  std::vector<NamespaceSeen> namespaces;  // filled by decode_all, in order of first sight
 };
 
 RecordingSummary summarize(const Timeline& timeline);
 
 // Decodes every snapshot (damage found this way joins the summary's list) and collects the
-// capture problems recorded in them.
+// capture problems and the network namespaces recorded in them.
 void decode_all(Timeline& timeline, RecordingSummary& summary);
 
 // "capture problem: SOURCE: MESSAGE (N snapshots, first at TIME)" lines, escaped.

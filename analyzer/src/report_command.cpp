@@ -1,5 +1,6 @@
 #include "report_command.h"
 
+#include "netns_option.h"
 #include "recording_summary.h"
 #include "recording_time_zone.h"
 #include "report_html.h"
@@ -55,6 +56,7 @@ CLI::App* add_report_subcommand(CLI::App& app, ReportCommandOptions& options) {
       ->check(CLI::IsMember({"warning", "critical"}));
   report->add_flag("--utc", options.utc,
                    "Show times in UTC instead of the recorded host's time zone");
+  add_netns_option(*report, options.netns);
   add_threshold_options(*report, options.thresholds);
   return report;
 }
@@ -76,8 +78,11 @@ int run_report_command(const ReportCommandOptions& options, std::ostream& out, s
   }
   auto timeline = Timeline::open(options.inputs, ScanMode::fast);
   if (!timeline) return usage_error(err, timeline.error().message);
-  const RecordingTimeZone zone(timeline->header(), options.utc);
   ReportRequest request{options.from, options.to, options.thresholds, options.progress};
+  request.thresholds.namespaces = NamespaceSelection(options.netns);
+  if (Status known = check_namespace_selection(*timeline, request.thresholds.namespaces); !known)
+    return usage_error(err, known.error().message);
+  const RecordingTimeZone zone(timeline->header(), options.utc);
   auto model = build_report_model(*timeline, zone, request);
   if (options.progress) options.progress->finish();
   if (!model) {

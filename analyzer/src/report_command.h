@@ -36,6 +36,7 @@ struct ReportCommandOptions {
   std::string format = "text";  // text, json, markdown, html
   std::string fail_on;          // "", "warning" or "critical"
   bool utc = false;
+  std::vector<std::string> netns;  // --netns values
   detectors::DetectorOptions thresholds;
   ProgressMeter* progress = nullptr;  // set by main() when stderr is a terminal
 };

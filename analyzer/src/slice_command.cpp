@@ -5,6 +5,7 @@
 #include <map>
 
 #include "anonymization_key.h"
+#include "netns_option.h"
 #include "netsnap/recording_writer.h"
 #include "recording_summary.h"
 #include "text_escape.h"
@@ -132,7 +133,7 @@ Status write_slice(Timeline& timeline, const SliceRequest& request, SlicePlan& p
   if (request.progress != nullptr) request.progress->start(range.last + 1);
 
   // From the first snapshot: the uid map before the window is needed (SliceMetadata).
-  Cursor cursor = timeline.cursor(0, CursorMode::changes_only);
+  NamespaceCursor cursor(timeline.cursor(0, CursorMode::changes_only), request.namespaces);
   Snapshot copy;
   while (cursor.next() && cursor.entry_index() <= range.last) {
     if (request.progress != nullptr) request.progress->advance();
@@ -202,6 +203,7 @@ CLI::App* add_slice_subcommand(CLI::App& app, SliceCommandOptions& options) {
                     "Key FILE (32 hex digits; created with a random key if missing) so that "
                     "several slices replace addresses alike; default: a random key per run");
   slice->add_flag("--utc", request.utc, "Read HH:MM times in UTC, not the recorded host's zone");
+  add_netns_option(*slice, options.netns);
   return slice;
 }
 
@@ -212,12 +214,18 @@ int run_slice_command(const SliceCommandOptions& options, std::ostream& out, std
     err << "netsnap-analyze: " << escaped(timeline.error().message) << "\n";
     return exit_usage;
   }
-  auto plan = plan_slice(*timeline, options.request);
+  SliceRequest request = options.request;
+  request.namespaces = NamespaceSelection(options.netns);
+  if (Status known = check_namespace_selection(*timeline, request.namespaces); !known) {
+    err << "netsnap-analyze: " << escaped(known.error().message) << "\n";
+    return exit_usage;
+  }
+  auto plan = plan_slice(*timeline, request);
   if (!plan) {
     err << "netsnap-analyze: " << escaped(plan.error().message) << "\n";
     return exit_usage;
   }
-  Status written = write_slice(*timeline, options.request, *plan, out);
+  Status written = write_slice(*timeline, request, *plan, out);
   out.flush();
   const std::vector<DamagedRegion> damage = timeline->damage();
   err << render_damage_lines(damage);

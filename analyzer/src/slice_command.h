@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "namespace_selection.h"
 #include "netsnap/recording_reader.h"
 #include "netsnap/result.h"
 #include "progress_meter.h"
@@ -45,6 +46,7 @@ struct SliceRequest {
   bool anonymize = false;
   std::optional<std::string> key_file;  // --anonymize-key (anonymization_key.h)
   bool utc = false;                     // how HH:MM is read
+  NamespaceSelection namespaces;        // --netns: the namespaces copied (default every one)
   ProgressMeter* progress = nullptr;
 };
 
@@ -74,6 +76,7 @@ Status write_slice(Timeline& timeline, const SliceRequest& request, SlicePlan& p
 //   if (slice->parsed()) return run_slice_command(slice_options, std::cout, std::cerr);
 struct SliceCommandOptions {
   std::vector<std::string> inputs;
+  std::vector<std::string> netns;  // --netns values
   SliceRequest request;
 };
 CLI::App* add_slice_subcommand(CLI::App& app, SliceCommandOptions& options);

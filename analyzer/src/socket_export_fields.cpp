@@ -8,6 +8,7 @@ namespace {
 
 enum Field : size_t {
   netns,
+  netns_name,
   proto,
   recv_q,
   send_q,
@@ -62,20 +63,20 @@ std::string unix_display_name(const std::string& raw) {
 const std::vector<FieldSpec>& socket_field_specs() {
   // Immutable after its first use: a constant table, not shared state.
   static const std::vector<FieldSpec> specs = {
-      {"netns", FieldKind::integer},       {"proto", FieldKind::text},
-      {"recv_q", FieldKind::integer},      {"send_q", FieldKind::integer},
-      {"local_address", FieldKind::text},  {"local_port", FieldKind::integer},
-      {"remote_address", FieldKind::text}, {"remote_port", FieldKind::integer},
-      {"state", FieldKind::text},          {"uid", FieldKind::integer},
-      {"user", FieldKind::text},           {"inode", FieldKind::integer},
-      {"cookie", FieldKind::integer},      {"pid", FieldKind::integer},
-      {"program", FieldKind::text},        {"timer", FieldKind::text},
-      {"timer_ms", FieldKind::integer},    {"retransmits", FieldKind::integer},
-      {"probes", FieldKind::integer},      {"unix_type", FieldKind::text},
-      {"unix_flags", FieldKind::integer},  {"ref_count", FieldKind::integer},
-      {"path", FieldKind::text},
+      {"netns", FieldKind::integer},       {"netns_name", FieldKind::text},
+      {"proto", FieldKind::text},          {"recv_q", FieldKind::integer},
+      {"send_q", FieldKind::integer},      {"local_address", FieldKind::text},
+      {"local_port", FieldKind::integer},  {"remote_address", FieldKind::text},
+      {"remote_port", FieldKind::integer}, {"state", FieldKind::text},
+      {"uid", FieldKind::integer},         {"user", FieldKind::text},
+      {"inode", FieldKind::integer},       {"cookie", FieldKind::integer},
+      {"pid", FieldKind::integer},         {"program", FieldKind::text},
+      {"timer", FieldKind::text},          {"timer_ms", FieldKind::integer},
+      {"retransmits", FieldKind::integer}, {"probes", FieldKind::integer},
+      {"unix_type", FieldKind::text},      {"unix_flags", FieldKind::integer},
+      {"ref_count", FieldKind::integer},   {"path", FieldKind::text},
   };
-  static_assert(field_count == 23);
+  static_assert(field_count == 24);
   return specs;
 }
 
@@ -86,12 +87,14 @@ std::vector<FieldSpec> timed_socket_field_specs() {
   return specs;
 }
 
-void fill_socket_fields(const Socket& socket, uint64_t ns, const ProcessIndex& processes,
-                        const UidNames& users, size_t first, FieldValues& values) {
+void fill_socket_fields(const Socket& socket, uint64_t ns, std::string_view ns_name,
+                        const ProcessIndex& processes, const UidNames& users, size_t first,
+                        FieldValues& values) {
   const auto at = [first](Field field) { return first + field; };
   for (size_t field = 0; field < field_count; ++field) values.set_null(first + field);
 
   values.set_unsigned(at(netns), ns);
+  if (!ns_name.empty()) values.set_text(at(netns_name), ns_name);
   values.set_text(at(proto), netstat_proto_name(socket));
   values.set_unsigned(at(recv_q), socket.recv_q);
   values.set_unsigned(at(send_q), socket.send_q);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "field_writers.h"
@@ -14,8 +15,8 @@
 namespace netsnap::analysis {
 
 // Field names, in order:
-//   netns proto recv_q send_q local_address local_port remote_address remote_port state uid
-//   user inode cookie pid program timer timer_ms retransmits probes unix_type unix_flags
+//   netns netns_name proto recv_q send_q local_address local_port remote_address remote_port state
+//   uid user inode cookie pid program timer timer_ms retransmits probes unix_type unix_flags
 //   ref_count path
 // proto and state are the words of netstat's columns ("tcp6", "udpl", "unix"; "LISTEN",
 // "LISTENING", "" for an unconnected UDP or UNIX socket); addresses are numeric (an
@@ -24,11 +25,13 @@ namespace netsnap::analysis {
 // user of a uid the recorded host had no name for) are null. timer is "off", "on",
 // "keepalive", "timewait", "probe" or "unknown-N"; path is the UNIX name as netstat prints it
 // (abstract names start with '@'; in CSV "'@", see field_writers.h on formula prefixes).
+// netns is the network namespace's inode, netns_name its label (null when it has none).
 const std::vector<FieldSpec>& socket_field_specs();
 
 // Fills fields [first, first + socket_field_specs().size()) of `values`.
-void fill_socket_fields(const Socket& socket, uint64_t netns, const ProcessIndex& processes,
-                        const UidNames& users, size_t first, FieldValues& values);
+void fill_socket_fields(const Socket& socket, uint64_t netns, std::string_view netns_name,
+                        const ProcessIndex& processes, const UidNames& users, size_t first,
+                        FieldValues& values);
 
 // The same list with a leading "time" field, for CSV rows (one row per socket per snapshot).
 std::vector<FieldSpec> timed_socket_field_specs();

@@ -37,9 +37,11 @@ class TableWriter {
   }
 
  private:
-  // The rows netstat would print with the flags, in its order, minus what the filters drop.
-  void collect_rows(const Snapshot& snapshot, NetstatSection section, const ProcessIndex& index) {
-    collect_netstat_rows(snapshot, request_.netstat, section, rows_);
+  // The rows netstat would print with the flags, in its order, minus what the filters drop;
+  // `only`: of that namespace alone.
+  void collect_rows(const Snapshot& snapshot, NetstatSection section, const ProcessIndex& index,
+                    const Namespace* only = nullptr) {
+    collect_netstat_rows(snapshot, request_.netstat, section, rows_, only);
     if (request_.filter.empty()) return;
     std::erase_if(rows_, [&](const Socket* s) { return !request_.filter.matches(*s, index); });
   }
@@ -51,25 +53,39 @@ class TableWriter {
     }
     NetstatRowFormatter formatter(snapshot, request_.netstat, lookups_);
     const ProcessIndex index = filter_index(snapshot);
+    if (snapshot.namespaces.size() <= 1) {
+      write_text_sections(snapshot, formatter, index, nullptr);
+    } else {
+      // One table per namespace: netstat shows one namespace, so each keeps netstat's form.
+      for (const Namespace& ns : snapshot.namespaces) {
+        append_namespace_title(ns, text_);
+        write_text_sections(snapshot, formatter, index, &ns);
+      }
+    }
+    ++snapshots_written_;
+  }
+
+  void write_text_sections(const Snapshot& snapshot, NetstatRowFormatter& formatter,
+                           const ProcessIndex& index, const Namespace* only) {
     for (const NetstatSection section : {NetstatSection::inet, NetstatSection::unix_sockets}) {
       const bool printed = section == NetstatSection::inet ? formatter.sections().inet
                                                            : formatter.sections().unix_sockets;
       if (!printed) continue;
       formatter.append_heading(section, text_);
-      collect_rows(snapshot, section, index);
+      collect_rows(snapshot, section, index, only);
       for (const Socket* socket : rows_) formatter.append_row(*socket, text_);
     }
-    ++snapshots_written_;
   }
 
   void write_csv(const Snapshot& snapshot) {
     if (snapshots_written_++ == 0) append_csv_header(text_, csv_specs_);
     values_.resize(csv_specs_.size());
     values_.set_text(0, zone_.format_iso(snapshot.wall_ns));
-    for_each_row(snapshot, [&](const Socket& socket, uint64_t netns, const ProcessIndex& index) {
-      fill_socket_fields(socket, netns, index, *lookups_.users, 1, values_);
-      append_csv_row(text_, values_);
-    });
+    for_each_row(
+        snapshot, [&](const Socket& socket, const Namespace& netns, const ProcessIndex& index) {
+          fill_socket_fields(socket, netns.inode, netns.name, index, *lookups_.users, 1, values_);
+          append_csv_row(text_, values_);
+        });
   }
 
   void write_json(const Snapshot& snapshot) {
@@ -84,23 +100,26 @@ class TableWriter {
     const auto& specs = socket_field_specs();
     values_.resize(specs.size());
     bool first = true;
-    for_each_row(snapshot, [&](const Socket& socket, uint64_t netns, const ProcessIndex& index) {
-      text_.append(first ? "\n" : ",\n");
-      first = false;
-      fill_socket_fields(socket, netns, index, *lookups_.users, 0, values_);
-      append_json_object(text_, specs, values_);
-    });
+    for_each_row(
+        snapshot, [&](const Socket& socket, const Namespace& netns, const ProcessIndex& index) {
+          text_.append(first ? "\n" : ",\n");
+          first = false;
+          fill_socket_fields(socket, netns.inode, netns.name, index, *lookups_.users, 0, values_);
+          append_json_object(text_, specs, values_);
+        });
     text_.append(first ? "]}" : "\n]}");
   }
 
-  // Calls visit(socket, netns inode, process index) for each row of both sections.
+  // Calls visit(socket, its namespace, process index) for each row of both sections.
   template <class Visit>
   void for_each_row(const Snapshot& snapshot, Visit&& visit) {
     const ProcessIndex index(snapshot.processes);
     for (const NetstatSection section : {NetstatSection::inet, NetstatSection::unix_sockets}) {
       collect_rows(snapshot, section, index);
-      for (const Socket* socket : rows_)
-        visit(*socket, namespace_inode_of(snapshot, socket), index);
+      for (const Socket* socket : rows_) {
+        const Namespace* ns = namespace_of(snapshot, socket);
+        visit(*socket, ns ? *ns : no_namespace_, index);
+      }
     }
   }
 
@@ -118,6 +137,7 @@ class TableWriter {
   FieldValues values_;
   const std::vector<FieldSpec> csv_specs_ = timed_socket_field_specs();
   size_t snapshots_written_ = 0;
+  const Namespace no_namespace_;  // inode 0, no label: for a row outside every namespace
 };
 
 // Whether the output shows user names, so that the uid map must be complete.
@@ -133,6 +153,7 @@ std::string snapshot_time_line(const RecordingTimeZone& zone, int64_t wall_ns) {
 }
 
 Status run_table(Timeline& timeline, const TableRequest& request, std::ostream& out) {
+  if (Status known = check_namespace_selection(timeline, request.namespaces); !known) return known;
   const RecordingTimeZone zone(timeline.header(), request.utc);
   auto range =
       resolve_selection(timeline, zone, request.selection, DefaultSelection::last_snapshot);
@@ -151,6 +172,7 @@ Status run_table(Timeline& timeline, const TableRequest& request, std::ostream& 
     size_t used = 0;
     auto snapshot = read_latest_readable(timeline, range->first, used);
     if (!snapshot) return snapshot.error();
+    keep_selected_namespaces(*snapshot, request.namespaces);
     users.add(*snapshot);
     // Users first seen between the header and this snapshot live in the snapshots between.
     if (needs_users && !users.knows_every_uid_of(*snapshot)) {
@@ -162,7 +184,8 @@ Status run_table(Timeline& timeline, const TableRequest& request, std::ostream& 
     return ok_status();
   }
 
-  Cursor cursor = timeline.cursor(range->first);
+  NamespaceCursor cursor(timeline.cursor(range->first, CursorMode::changes_only),
+                         request.namespaces);
   bool first = true;
   if (request.progress) request.progress->start(range->last - range->first + 1);
   while (cursor.next() && cursor.entry_index() <= range->last) {

@@ -10,11 +10,15 @@
 //   ]}
 //   ]}
 // CSV: a header line, then one row per socket per snapshot, the first column the time.
+// Text: a snapshot of several network namespaces prints one table per namespace, each after a
+// line "Network namespace blue (inode 4026532999)" (netstat's headings repeated); a snapshot
+// of one namespace prints exactly what netstat prints. csv/json carry netns and netns_name.
 #pragma once
 
 #include <ostream>
 
 #include "field_writers.h"
+#include "namespace_selection.h"
 #include "netsnap/recording_reader.h"
 #include "netstat_options.h"
 #include "progress_meter.h"
@@ -34,6 +38,8 @@ struct TableRequest {
   // A sequence (--all, --from/--to) written to a file: a progress line on the terminal, or
   // null (progress_meter.h). main() passes one only when stdout is not that terminal.
   ProgressMeter* progress = nullptr;
+  // --netns: the namespaces shown (default every one).
+  NamespaceSelection namespaces;
 };
 
 // Writes the selected snapshots to `out`. Fails, writing nothing, when the selection does not

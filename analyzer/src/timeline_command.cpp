@@ -27,11 +27,11 @@ struct ReplayTotals {
 // One replay of the range: calls visit(wall_ns, counter) after each snapshot's update.
 template <class Visit>
 ReplayTotals replay(Timeline& timeline, const SnapshotRange& range, TimelineGrouping& grouping,
-                    Visit&& visit) {
+                    const NamespaceSelection& namespaces, Visit&& visit) {
   TimelineCounter counter(grouping);
   ReplayTotals totals;
   // The counter works from the changes alone: no copy of the previous snapshot per step.
-  Cursor cursor = timeline.cursor(range.first, CursorMode::changes_only);
+  NamespaceCursor cursor(timeline.cursor(range.first, CursorMode::changes_only), namespaces);
   while (cursor.next() && cursor.entry_index() <= range.last) {
     counter.update(cursor.current(), cursor.changes());
     ++totals.snapshots;
@@ -53,7 +53,8 @@ struct SnapshotCounts {
 // memory traffic), or whole sockets when `whole_sockets` (the general replay, which the tests
 // hold the summaries to).
 SnapshotCounts count_snapshots(Timeline& timeline, const SnapshotRange& range, TimelineGroupBy by,
-                               size_t width, bool whole_sockets, ProgressMeter* progress) {
+                               size_t width, bool whole_sockets,
+                               const NamespaceSelection& namespaces, ProgressMeter* progress) {
   TimelineGrouping grouping(by);
   SnapshotCounts counts;
   const auto record = [&](int64_t wall_ns, const auto& counter) {
@@ -63,7 +64,7 @@ SnapshotCounts count_snapshots(Timeline& timeline, const SnapshotRange& range, T
       counts.values.push_back(counter.count(static_cast<uint32_t>(column)));
   };
   if (whole_sockets) {
-    counts.totals = replay(timeline, range, grouping, record);
+    counts.totals = replay(timeline, range, grouping, namespaces, record);
     return counts;
   }
   SummaryCounter counter(grouping);
@@ -97,21 +98,23 @@ std::optional<size_t> middle_key(const Timeline& timeline, const SnapshotRange& 
 // `timeline`'s.
 SnapshotCounts count_snapshots_in_halves(Timeline& timeline, const SnapshotRange& range,
                                          TimelineGroupBy by, size_t width, bool whole_sockets,
+                                         const NamespaceSelection& namespaces,
                                          ProgressMeter* progress) {
   const std::optional<size_t> split = middle_key(timeline, range);
-  if (!split) return count_snapshots(timeline, range, by, width, whole_sockets, progress);
+  if (!split)
+    return count_snapshots(timeline, range, by, width, whole_sockets, namespaces, progress);
   std::vector<std::string> paths;
   for (const RecordingFileInfo& file : timeline.files()) paths.push_back(file.path);
   auto second = Timeline::open(paths, ScanMode::fast);
   if (!second || second->entries().size() != timeline.entries().size())
-    return count_snapshots(timeline, range, by, width, whole_sockets, progress);
+    return count_snapshots(timeline, range, by, width, whole_sockets, namespaces, progress);
   SnapshotCounts later;
   std::thread worker([&] {
     later = count_snapshots(*second, SnapshotRange{*split, range.last, true}, by, width,
-                            whole_sockets, progress);
+                            whole_sockets, namespaces, progress);
   });
   SnapshotCounts counts = count_snapshots(timeline, SnapshotRange{range.first, *split - 1, true},
-                                          by, width, whole_sockets, progress);
+                                          by, width, whole_sockets, namespaces, progress);
   worker.join();
   timeline.merge_damage(*second);
   counts.times.insert(counts.times.end(), later.times.begin(), later.times.end());
@@ -171,9 +174,10 @@ Result<TimelineSeries> compute_timeline(Timeline& timeline, const RecordingTimeZ
 
   if (grouping.is_open_ended()) {
     // First replay: which values reach the highest counts.
-    const ReplayTotals first = replay(timeline, *range, grouping, [&](int64_t, const TimelineCounter&) {
-      if (progress) progress->advance();
-    });
+    const ReplayTotals first = replay(timeline, *range, grouping, request.namespaces,
+                                      [&](int64_t, const TimelineCounter&) {
+                                        if (progress) progress->advance();
+                                      });
     grouping.keep_columns(first.peaks, request.top);
   }
   series.columns = grouping.column_names();
@@ -193,8 +197,10 @@ Result<TimelineSeries> compute_timeline(Timeline& timeline, const RecordingTimeZ
     for (size_t c = 0; c < width; ++c) row[c] = std::max(row[c], count_of(c));
   };
   if (!grouping.is_open_ended()) {
+    // Summaries carry no namespace: a --netns selection replays whole sockets.
+    const bool whole = request.whole_sockets || !request.namespaces.empty();
     const SnapshotCounts counts = count_snapshots_in_halves(timeline, *range, request.by, width,
-                                                            request.whole_sockets, progress);
+                                                            whole, request.namespaces, progress);
     for (size_t r = 0; r < counts.times.size(); ++r)
       add_row(counts.times[r], [&](size_t c) { return counts.values[r * width + c]; });
     series.snapshots = counts.totals.snapshots;
@@ -202,10 +208,11 @@ Result<TimelineSeries> compute_timeline(Timeline& timeline, const RecordingTimeZ
     return series;
   }
   const ReplayTotals totals =
-      replay(timeline, *range, grouping, [&](int64_t wall_ns, const TimelineCounter& counter) {
-        if (progress) progress->advance();
-        add_row(wall_ns, [&](size_t c) { return counter.count(static_cast<uint32_t>(c)); });
-      });
+      replay(timeline, *range, grouping, request.namespaces,
+             [&](int64_t wall_ns, const TimelineCounter& counter) {
+               if (progress) progress->advance();
+               add_row(wall_ns, [&](size_t c) { return counter.count(static_cast<uint32_t>(c)); });
+             });
   series.snapshots = totals.snapshots;
   series.full_recounts = totals.full_recounts;
   return series;
@@ -284,7 +291,8 @@ std::string render_timeline_csv(const TimelineSeries& series, const RecordingTim
 std::string render_timeline_json(const TimelineSeries& series, const RecordingTimeZone& zone,
                                  const TimelineRequest& request) {
   const RecordingTimeZone::Session session(zone);  // one zone lookup for every row
-  static constexpr const char* by_names[] = {"state", "proto", "local-port", "remote", "program"};
+  static constexpr const char* by_names[] = {"state",  "proto",   "local-port",
+                                             "remote", "program", "netns"};
   // The counts go in an object of their own: a column named after a program called "time"
   // must not collide with the row's time.
   std::vector<FieldSpec> count_fields;

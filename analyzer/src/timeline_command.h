@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "field_writers.h"
+#include "namespace_selection.h"
 #include "netsnap/recording_reader.h"
 #include "progress_meter.h"
 #include "recording_time_zone.h"
@@ -41,6 +42,8 @@ struct TimelineRequest {
   // Fixed groupings (state, proto) replay socket summaries (netsnap/socket_summary.h); true
   // replays whole sockets instead, as the other groupings do (tests compare the two).
   bool whole_sockets = false;
+  // --netns: the namespaces counted (default every one); must outlive the call.
+  NamespaceSelection namespaces;
 };
 
 struct TimelineSeries {

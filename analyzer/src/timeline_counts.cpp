@@ -41,6 +41,7 @@ void TimelineCounter::recount(const Snapshot& snapshot) {
   ++full_recounts_;
   std::fill(counts_.begin(), counts_.end(), 0);
   for (const Namespace& ns : snapshot.namespaces) {
+    grouping_.enter_namespace(ns);
     for (const Socket& socket : ns.sockets) add(socket, programs_);
   }
 }
@@ -60,13 +61,16 @@ void TimelineCounter::update(const Snapshot& current, const SnapshotChanges& cha
   const ProgramNames& programs = programs_;
 
   // Subtract everything that went away or changed, then add what came or changed.
-  for (const NamespaceChanges& ns_changes : changes.namespaces) {
+  for (size_t n = 0; n < changes.namespaces.size() && n < current.namespaces.size(); ++n) {
+    const NamespaceChanges& ns_changes = changes.namespaces[n];
+    grouping_.enter_namespace(current.namespaces[n]);  // the same namespace, still present
     for (const Socket& socket : ns_changes.closed_sockets) subtract(socket, programs);
     for (const Socket& socket : ns_changes.changed_before) subtract(socket, programs);
   }
   for (size_t n = 0; n < changes.namespaces.size() && n < current.namespaces.size(); ++n) {
     const NamespaceChanges& ns_changes = changes.namespaces[n];
     const Namespace& now = current.namespaces[n];
+    grouping_.enter_namespace(now);
     if (ns_changes.is_new) {
       // A namespace new in this snapshot: every socket of it is new.
       for (const Socket& socket : now.sockets) add(socket, programs);

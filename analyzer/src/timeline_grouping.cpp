@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "namespace_selection.h"
 #include "netstat_table.h"
 #include "socket_owner.h"
 #include "socket_text.h"
@@ -63,8 +64,9 @@ Result<TimelineGroupBy> parse_group_by(std::string_view name) {
   if (name == "local-port") return TimelineGroupBy::local_port;
   if (name == "remote") return TimelineGroupBy::remote;
   if (name == "program") return TimelineGroupBy::program;
+  if (name == "netns") return TimelineGroupBy::netns;
   return Error{"--by '" + std::string(name) +
-               "': expected state, proto, local-port, remote or program"};
+               "': expected state, proto, local-port, remote, program or netns"};
 }
 
 void ProgramNames::rebuild(const std::vector<Process>& processes) {
@@ -161,6 +163,14 @@ uint32_t TimelineGrouping::column_of(const Socket& socket, const ProgramNames& p
       const std::string_view name = programs.name_of(socket);
       key_.assign(name);
       return column_for_key(key_, [&](std::string& shown) { shown.assign(name); });
+    }
+    case TimelineGroupBy::netns: {
+      if (namespace_ == nullptr) return no_column;
+      // Inode and label: one namespace renamed (a label found later) is a column per label.
+      key_.assign(reinterpret_cast<const char*>(&namespace_->inode), sizeof namespace_->inode);
+      key_.append(namespace_->name);
+      return column_for_key(key_,
+                            [&](std::string& shown) { shown = namespace_label(*namespace_); });
     }
   }
   return no_column;

@@ -8,7 +8,9 @@
 //   remote      connected TCP, UDP and RAW sockets by remote address
 //   program     every socket by its netstat owner's command name (comm, as ss and top show
 //               it; argv[0]'s basename when comm was not recorded; "-" for no owner)
-// The last three have one column per value met; the view keeps the largest (--top) and sums
+//   netns       every socket by its network namespace: "blue (inode 4026532999)", or
+//               "inode 4026531840" for a namespace without a label
+// The last four have one column per value met; the view keeps the largest (--top) and sums
 // the rest into "other".
 #pragma once
 
@@ -25,7 +27,7 @@
 
 namespace netsnap::analysis {
 
-enum class TimelineGroupBy : uint8_t { state, proto, local_port, remote, program };
+enum class TimelineGroupBy : uint8_t { state, proto, local_port, remote, program, netns };
 
 Result<TimelineGroupBy> parse_group_by(std::string_view name);
 
@@ -51,6 +53,10 @@ class TimelineGrouping {
   bool uses_programs() const { return by_ == TimelineGroupBy::program; }
   // One column per value met (local-port, remote, program), rather than a fixed list.
   bool is_open_ended() const;
+
+  // The namespace the sockets counted next belong to (--by netns); `ns` must stay valid until
+  // the next call. Counters call it before each namespace's sockets.
+  void enter_namespace(const Namespace& ns) { namespace_ = &ns; }
 
   // The column `socket` counts in (no_column: none). Open-ended groupings give each new value
   // the next column id, or, after keep_columns(), its output column.
@@ -86,6 +92,7 @@ class TimelineGrouping {
   std::vector<uint32_t> output_of_id_;             // set by keep_columns
   bool kept_ = false;
   std::string key_;  // reused
+  const Namespace* namespace_ = nullptr;
 };
 
 }  // namespace netsnap::analysis

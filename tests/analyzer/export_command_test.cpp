@@ -102,7 +102,7 @@ TEST_F(ExportCommandTest, SocketsAreOneRowPerSocketPerSnapshotInCsvAndJsonLines)
   ASSERT_EQ(run("csv", "sockets"), 0) << err_;
   const auto csv = lines_of(out_);
   ASSERT_EQ(csv.size(), sockets + 1);
-  EXPECT_EQ(csv[0].rfind("time,netns,proto,recv_q,send_q,local_address,", 0), 0u) << csv[0];
+  EXPECT_EQ(csv[0].rfind("time,netns,netns_name,proto,recv_q,send_q,local_address,", 0), 0u) << csv[0];
   EXPECT_EQ(csv[1].rfind("2026-01-01T00:00:00.000+00:00,", 0), 0u) << csv[1];
 
   ASSERT_EQ(run("jsonl", "sockets"), 0) << err_;

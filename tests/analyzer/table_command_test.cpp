@@ -97,8 +97,8 @@ TEST_F(TableCommand, FiltersNarrowNetstatsRows) {
 
 TEST_F(TableCommand, CsvHasAHeaderAndOneRowPerSocketWithTheTime) {
   const std::string csv = run("-x", index(0), OutputFormat::csv);
-  EXPECT_EQ(csv.rfind("time,netns,proto,recv_q,send_q,local_address,", 0), 0u);
-  EXPECT_EQ(count_of(csv, "\n2026-03-01T13:00:00.000+01:00,4026531840,unix,"), 5u) << csv;
+  EXPECT_EQ(csv.rfind("time,netns,netns_name,proto,recv_q,send_q,local_address,", 0), 0u);
+  EXPECT_EQ(count_of(csv, "\n2026-03-01T13:00:00.000+01:00,4026531840,,unix,"), 5u) << csv;
   // The forged row stays inside its cell, escaped.
   EXPECT_EQ(count_of(csv, "/run/evil\\nunix  2"), 1u);
 }

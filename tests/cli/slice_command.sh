@@ -115,8 +115,9 @@ for original in "${originals[@]}"; do
 done
 grep -qF '127.0.0.1:6379' "$work/decoded" || fail "loopback was not kept"
 grep -qF '"host":"host-1"' "$work/decoded" || fail "no host placeholder"
-# Ports, states and queues stay: the table without addresses and names is the original's.
-strip() { sed -E 's/"(local_address|remote_address|user|program|path)":("[^"]*"|null)//g'; }
+# Ports, states and queues stay: the table without addresses and names (namespace labels
+# included) is the original's.
+strip() { sed -E 's/"(local_address|remote_address|user|program|path|netns_name)":("[^"]*"|null)//g'; }
 run 0 table "$fixture" -tuwxan --all --format json
 strip <"$work/out" >"$work/want"
 run 0 table "$work/out-dir/anon.netsnap" -tuwxan --all --format json

@@ -130,6 +130,9 @@ int main(int argc, char** argv) {
   app.add_flag("--no-owners", no_owners, "Record no owning processes");
   app.add_option("--namespaces", spec.namespaces, "Network namespaces to split the sockets into")
       ->capture_default_str()->check(CLI::Range(1u, 4096u));
+  app.add_option("--netns-label", spec.namespace_labels,
+                 "Label of the next namespace after the host's (repeatable; default tenant-N)")
+      ->allow_extra_args(false);
   app.add_option("--gap-after", spec.gaps_after,
                  "Skip one interval after this snapshot index (0-based); repeatable")
       ->check(CLI::Range(int64_t(0), std::numeric_limits<int64_t>::max(), "0 or more"));

@@ -401,7 +401,9 @@ struct SyntheticHost::State {
     for (uint32_t n = 0; n < spec.namespaces; ++n) {
       Namespace& ns = snap.namespaces.emplace_back();
       ns.inode = n == 0 ? 4026531840 : 4026532281 + 7 * n;
-      ns.name = n == 0 ? "" : "tenant-" + std::to_string(n);
+      ns.name = n == 0                              ? ""
+                : n <= spec.namespace_labels.size() ? spec.namespace_labels[n - 1]
+                                                    : "tenant-" + std::to_string(n);
       NamespaceSim& sim = sims.emplace_back();
       sim.target = spec.sockets / spec.namespaces + (n < spec.sockets % spec.namespaces ? 1 : 0);
       sim.services = uint32_t(std::min<size_t>(services.size(), sim.target / 4));

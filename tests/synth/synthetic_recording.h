@@ -42,6 +42,8 @@ struct SyntheticSpec {
   bool tcp_info = false;         // fill tcp_info (realistic, slowly changing)
   bool owners = true;            // processes owning sockets
   uint32_t namespaces = 1;       // sockets are split evenly between them; 0 counts as 1
+  // Labels of namespaces 1, 2, ... (the first, the host's, has none); "tenant-N" beyond them.
+  std::vector<std::string> namespace_labels;
   // Snapshot indices (0-based) after which one interval is skipped (a gap in the recording);
   // repeat an index for a longer gap.
   std::vector<int64_t> gaps_after;

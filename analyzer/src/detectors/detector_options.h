@@ -10,9 +10,16 @@
 #include <variant>
 #include <vector>
 
+#include "namespace_selection.h"
+
 namespace netsnap::analysis::detectors {
 
 struct DetectorOptions {
+  // --- input ------------------------------------------------------------------------------
+  // --netns: the network namespaces whose sockets the detectors see (default every one).
+  // Kernel counters are the recording's whatever the selection.
+  NamespaceSelection namespaces;
+
   // --- shared ---------------------------------------------------------------------------
   // Points per finding series (and per series the trend tests see): longer windows are cut
   // into this many buckets. Bounds memory and the O(n^2) Theil-Sen cost.

@@ -21,8 +21,9 @@ bool relevant_change(const Socket& a, const Socket& b) {
 
 }  // namespace
 
-FeedStepReader::FeedStepReader(Timeline& timeline, size_t first_entry, size_t last_entry)
-    : ring_(ring_size) {
+FeedStepReader::FeedStepReader(Timeline& timeline, size_t first_entry, size_t last_entry,
+                               const NamespaceSelection& namespaces)
+    : namespaces_(namespaces), ring_(ring_size) {
   reader_ = std::thread([this, &timeline, first_entry, last_entry] {
     run(timeline, first_entry, last_entry);
   });
@@ -37,7 +38,7 @@ FeedStepReader::~FeedStepReader() {
   reader_.join();
 }
 
-void FeedStepReader::fill(FeedStep& step, Cursor& cursor, bool file_changed) const {
+void FeedStepReader::fill(FeedStep& step, NamespaceCursor& cursor, bool file_changed) const {
   const Snapshot& snapshot = cursor.current();
   const SnapshotChanges& changes = cursor.changes();
   step.entry_index = cursor.entry_index();
@@ -91,7 +92,7 @@ void FeedStepReader::fill(FeedStep& step, Cursor& cursor, bool file_changed) con
 
 void FeedStepReader::run(Timeline& timeline, size_t first_entry, size_t last_entry) {
   const auto& entries = timeline.entries();
-  Cursor cursor = timeline.cursor(first_entry, CursorMode::changes_only);
+  NamespaceCursor cursor(timeline.cursor(first_entry, CursorMode::changes_only), namespaces_);
   size_t current_file = SIZE_MAX;
   while (true) {
     const bool more = cursor.next() && cursor.entry_index() <= last_entry;

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "namespace_selection.h"
 #include "netsnap/recording_reader.h"
 
 namespace netsnap::analysis::detectors {
@@ -51,7 +52,9 @@ class FeedStepReader {
   // and not be used by anyone else meanwhile). Steps carry every TCP socket (with_all) when
   // there is no previous snapshot, a namespace vanished, a setting changed, or the file
   // changed (its header's settings apply): the cases where the feed may recount.
-  FeedStepReader(Timeline& timeline, size_t first_entry, size_t last_entry);
+  // Only the namespaces `namespaces` selects (which must outlive this reader) are replayed.
+  FeedStepReader(Timeline& timeline, size_t first_entry, size_t last_entry,
+                 const NamespaceSelection& namespaces);
   ~FeedStepReader();
   FeedStepReader(const FeedStepReader&) = delete;
   FeedStepReader& operator=(const FeedStepReader&) = delete;
@@ -63,8 +66,9 @@ class FeedStepReader {
   static constexpr size_t ring_size = 8;
   static constexpr size_t wake_batch = ring_size / 4;  // hand over in batches, not per step
   void run(Timeline& timeline, size_t first_entry, size_t last_entry);
-  void fill(FeedStep& step, Cursor& cursor, bool file_changed) const;
+  void fill(FeedStep& step, NamespaceCursor& cursor, bool file_changed) const;
 
+  const NamespaceSelection& namespaces_;
   std::vector<FeedStep> ring_;
   std::mutex mutex_;
   std::condition_variable wake_reader_, wake_caller_;

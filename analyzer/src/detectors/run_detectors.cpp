@@ -100,8 +100,8 @@ std::vector<Finding> run_detectors(Timeline& timeline, size_t first_entry, size_
   const PortRange assumed{options.default_port_low, options.default_port_high};
   ListenerPair both(detectors, also != nullptr ? *also : detectors);
   FeedListener& listener = also != nullptr ? static_cast<FeedListener&>(both) : detectors;
-  const FeedSummary feed =
-      SnapshotFeed(assumed).run(timeline, first_entry, last_entry, clock, counters, listener);
+  const FeedSummary feed = SnapshotFeed(assumed, options.namespaces)
+                               .run(timeline, first_entry, last_entry, clock, counters, listener);
   notes.snapshots = feed.snapshots;
   notes.full_recounts = feed.full_recounts;
   notes.socket_changes = feed.socket_changes;

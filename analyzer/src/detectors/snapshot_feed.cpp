@@ -54,7 +54,7 @@ FeedSummary SnapshotFeed::run(Timeline& timeline, size_t first_entry, size_t las
   int64_t previous_wall = 0;
 
   // Decoding runs ahead on a second thread (feed_steps.h); this loop runs the listeners.
-  FeedStepReader steps(timeline, first_entry, last_entry);
+  FeedStepReader steps(timeline, first_entry, last_entry, namespaces_);
   while (const FeedStep* step = steps.next()) {
     const Snapshot& snapshot = step->meta;
     const Moment moment = clock.advance(step->entry_index, snapshot.wall_ns);

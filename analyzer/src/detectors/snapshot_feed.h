@@ -16,6 +16,7 @@
 #include "detectors/bucketed_series.h"
 #include "detectors/kernel_counter_feed.h"
 #include "detectors/socket_keys.h"
+#include "namespace_selection.h"
 #include "netsnap/recording_reader.h"
 #include "socket_owner.h"
 
@@ -88,7 +89,9 @@ struct FeedSummary {
 class SnapshotFeed {
  public:
   // `assumed_port_range`: used until (and unless) a header or snapshot records the setting.
-  explicit SnapshotFeed(PortRange assumed_port_range) : assumed_port_range_(assumed_port_range) {}
+  // `namespaces` (--netns, which must outlive the feed): the namespaces replayed.
+  SnapshotFeed(PortRange assumed_port_range, const NamespaceSelection& namespaces)
+      : assumed_port_range_(assumed_port_range), namespaces_(namespaces) {}
 
   // Replays entries [first_entry, last_entry] (clamped to the timeline) into `listener`.
   // `clock` must have been made for the same window.
@@ -97,6 +100,7 @@ class SnapshotFeed {
 
  private:
   PortRange assumed_port_range_;
+  const NamespaceSelection& namespaces_;
 };
 
 }  // namespace netsnap::analysis::detectors
