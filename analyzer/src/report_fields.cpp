@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <set>
 
 #include "report_series.h"
 
@@ -131,7 +132,50 @@ std::string column_heading(const EvidenceTable& table, size_t column) {
   return unit.empty() ? table.columns[column] : table.columns[column] + " (" + unit + ")";
 }
 
+std::string counts_text(const uint32_t (&counts)[3]) {
+  return std::to_string(counts[2]) + " critical, " + std::to_string(counts[1]) + " warning, " +
+         std::to_string(counts[0]) + " info";
+}
+
+std::string namespace_text(uint64_t netns, const std::string& name) {
+  return name.empty() ? "netns " + std::to_string(netns)
+                      : name + " (netns " + std::to_string(netns) + ")";
+}
+
+std::vector<NamespaceGroup> namespace_groups(const std::vector<detectors::Finding>& findings) {
+  std::vector<NamespaceGroup> groups;
+  std::map<uint64_t, size_t> index;  // netns -> group
+  for (const detectors::Finding& finding : findings) {
+    const detectors::Subject& s = finding.subject;
+    if (!s.netns) continue;
+    auto [it, inserted] = index.try_emplace(*s.netns, groups.size());
+    if (inserted) {
+      NamespaceGroup group;
+      group.netns = *s.netns;
+      group.name = s.netns_name.value_or("");
+      group.severity = finding.severity;
+      groups.push_back(std::move(group));
+    }
+    NamespaceGroup& group = groups[it->second];
+    ++group.counts[static_cast<size_t>(finding.severity)];
+    group.severity = std::max(group.severity, finding.severity);
+    if (std::find(group.kinds.begin(), group.kinds.end(), finding.kind) == group.kinds.end())
+      group.kinds.push_back(finding.kind);
+  }
+  if (groups.size() < 2) return {};
+  std::stable_sort(groups.begin(), groups.end(), [](const NamespaceGroup& a, const NamespaceGroup& b) {
+    if (a.severity != b.severity) return a.severity > b.severity;
+    return a.counts[0] + a.counts[1] + a.counts[2] > b.counts[0] + b.counts[1] + b.counts[2];
+  });
+  return groups;
+}
+
 std::vector<Offender> top_offenders(const std::vector<detectors::Finding>& findings, size_t limit) {
+  // 127.0.0.1:80 in two containers is two listeners: names carry the namespace then.
+  std::set<uint64_t> namespaces;
+  for (const detectors::Finding& finding : findings)
+    if (finding.subject.netns) namespaces.insert(*finding.subject.netns);
+  const bool several_namespaces = namespaces.size() > 1;
   std::vector<Offender> offenders;
   std::map<std::pair<std::string, std::string>, size_t> index;  // (role, name) -> offender
   const auto credit = [&](const std::string& role, const std::string& name,
@@ -148,16 +192,23 @@ std::vector<Offender> top_offenders(const std::vector<detectors::Finding>& findi
   };
   for (const detectors::Finding& finding : findings) {
     const detectors::Subject& s = finding.subject;
+    std::string in_namespace;
+    if (several_namespaces && s.netns) {
+      const std::string ns = namespace_text(*s.netns, s.netns_name.value_or(""));
+      credit("netns", ns, finding);
+      in_namespace = " [" + ns + "]";
+    }
     const bool has_program = s.program && !s.program->empty();
     if (has_program || s.pid) {
       detectors::Subject owner;  // named the way subject_text names it: "java (pid 42)"
       owner.pid = s.pid;
       owner.program = s.program;
-      credit("process", subject_text(owner), finding);
+      credit("process", subject_text(owner) + in_namespace, finding);
     }
-    if (s.local_port) credit("local", endpoint_text(s.local_addr, s.local_port), finding);
+    if (s.local_port)
+      credit("local", endpoint_text(s.local_addr, s.local_port) + in_namespace, finding);
     if ((s.remote_addr && !s.remote_addr->empty()) || s.remote_port) {
-      credit("remote", endpoint_text(s.remote_addr, s.remote_port), finding);
+      credit("remote", endpoint_text(s.remote_addr, s.remote_port) + in_namespace, finding);
     }
   }
   std::stable_sort(offenders.begin(), offenders.end(), [](const Offender& a, const Offender& b) {
@@ -169,10 +220,9 @@ std::vector<Offender> top_offenders(const std::vector<detectors::Finding>& findi
 }
 
 std::string severity_counts_text(const std::vector<detectors::Finding>& findings) {
-  uint64_t counts[3] = {0, 0, 0};
+  uint32_t counts[3] = {0, 0, 0};
   for (const detectors::Finding& f : findings) ++counts[static_cast<size_t>(f.severity)];
-  return std::to_string(counts[2]) + " critical, " + std::to_string(counts[1]) + " warning, " +
-         std::to_string(counts[0]) + " info";
+  return counts_text(counts);
 }
 
 std::string window_text(const ReportModel& model, const ReportTimeFormat& times) {

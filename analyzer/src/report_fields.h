@@ -72,7 +72,27 @@ struct Offender {
   uint32_t findings = 0;
   std::vector<std::string> kinds;  // distinct, in the order met
 };
+// When the findings span several network namespaces, the same endpoint or program in two of
+// them is two offenders (its name ends in " [netns LABEL]") and each namespace is an offender
+// of its own (role "netns").
 std::vector<Offender> top_offenders(const std::vector<detectors::Finding>& findings, size_t limit);
+
+// The findings grouped by the network namespace of their subject, most serious first; empty
+// unless they span more than one namespace (host-wide findings belong to none).
+struct NamespaceGroup {
+  uint64_t netns = 0;
+  std::string name;    // the namespace's label, or empty
+  uint32_t counts[3] = {0, 0, 0};  // by Severity: info, warning, critical
+  detectors::Severity severity = detectors::Severity::info;
+  std::vector<std::string> kinds;  // distinct, in the order met
+};
+std::vector<NamespaceGroup> namespace_groups(const std::vector<detectors::Finding>& findings);
+
+// "1 critical, 2 warning, 0 info" from NamespaceGroup::counts.
+std::string counts_text(const uint32_t (&counts)[3]);
+
+// "blue (netns 4026532000)" or "netns 4026532000".
+std::string namespace_text(uint64_t netns, const std::string& name);
 
 // "1 critical, 2 warning, 0 info".
 std::string severity_counts_text(const std::vector<detectors::Finding>& findings);

@@ -221,6 +221,18 @@ std::string render_report_html(const ReportModel& model, const ReportTimeFormat&
     }
     append_table(out, {"Severity", "Role", "Who", "Findings", "Kinds"}, rows);
   }
+  const std::vector<NamespaceGroup> groups = namespace_groups(model.findings);
+  if (!groups.empty()) {
+    out += "<h2 id=\"namespaces\">By network namespace</h2>\n";
+    std::vector<std::vector<std::string>> rows;
+    for (const NamespaceGroup& g : groups) {
+      std::string kinds;
+      for (const std::string& kind : g.kinds) kinds += (kinds.empty() ? "" : ", ") + kind;
+      rows.push_back({badge(g.severity), h(namespace_text(g.netns, g.name)), counts_text(g.counts),
+                      h(kinds)});
+    }
+    append_table(out, {"Severity", "Namespace", "Findings", "Kinds"}, rows);
+  }
   append_timeline_table(out, model.timeline, times);
   if (!model.run.not_judged.empty()) {
     out += "<h2 id=\"not-judged\">Not judged</h2>\n<ul>\n";

@@ -213,6 +213,19 @@ std::string render_report_json(const ReportModel& model, const ReportTimeFormat&
     write_finding(json, finding, times, series_points);
   }
   json.end_array();
+  // Empty unless the findings span several network namespaces (report_fields.h).
+  json.newline().key("by_netns").begin_array();
+  for (const NamespaceGroup& g : namespace_groups(model.findings)) {
+    json.newline().begin_object().key("netns").number(uint64_t{g.netns});
+    if (!g.name.empty()) json.key("netns_name").string(g.name);
+    json.key("severity").string(std::string(detectors::severity_name(g.severity)));
+    json.key("critical").number(uint64_t{g.counts[2]}).key("warning").number(uint64_t{g.counts[1]});
+    json.key("info").number(uint64_t{g.counts[0]});
+    json.key("kinds").begin_array();
+    for (const std::string& kind : g.kinds) json.string(kind);
+    json.end_array().end_object();
+  }
+  json.end_array();
   json.newline().key("not_judged").begin_array();
   for (const detectors::NotJudged& note : model.run.not_judged) {
     json.begin_object().key("kind").string(note.kind).key("reason").string(note.reason);

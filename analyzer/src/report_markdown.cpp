@@ -161,6 +161,18 @@ std::string render_report_markdown(const ReportModel& model, const ReportTimeFor
     }
     out += "\n";
   }
+  const std::vector<NamespaceGroup> groups = namespace_groups(model.findings);
+  if (!groups.empty()) {
+    out += "## By network namespace\n\n";
+    append_table_head(out, {"Severity", "Namespace", "Findings", "Kinds"});
+    for (const NamespaceGroup& g : groups) {
+      std::string kinds;
+      for (const std::string& kind : g.kinds) kinds += (kinds.empty() ? "" : ", ") + kind;
+      append_row(out, {md(std::string(detectors::severity_name(g.severity))),
+                       md(namespace_text(g.netns, g.name)), counts_text(g.counts), md(kinds)});
+    }
+    out += "\n";
+  }
   append_timeline(out, model.timeline, times);
   if (!model.run.not_judged.empty()) {
     out += "## Not judged\n\n";

@@ -214,6 +214,24 @@ std::string render_report_text(const ReportModel& model, const ReportTimeFormat&
     }
     out += '\n';
   }
+  const std::vector<NamespaceGroup> groups = namespace_groups(model.findings);
+  if (!groups.empty()) {
+    out += "By network namespace\n";
+    for (const NamespaceGroup& group : groups) {
+      out += "    ";
+      append_padded(out, severity_heading(group.severity), 10);
+      std::string name;
+      append_escaped(name, namespace_text(group.netns, group.name));
+      append_padded(out, name, 41);
+      out += " " + counts_text(group.counts) + ": ";
+      for (size_t k = 0; k < group.kinds.size(); ++k) {
+        if (k > 0) out += ", ";
+        append_escaped(out, group.kinds[k]);
+      }
+      out += '\n';
+    }
+    out += '\n';
+  }
   append_timeline(out, model.timeline);
 
   if (!model.run.not_judged.empty()) {
