@@ -57,6 +57,7 @@ void CloseWaitLeak::emit(const FinishContext& context, const CloseWaitGroup& key
   if (key.pid > 0) {
     f.subject.pid = key.pid;
     if (!group.program.empty()) f.subject.program = group.program;
+    set_netns(f.subject, group.netns, context.feed);
   } else {
     f.subject.local_port = key.local_port;
     set_netns(f.subject, key.netns, context.feed);

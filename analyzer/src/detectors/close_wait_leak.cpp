@@ -58,6 +58,9 @@ void CloseWaitLeak::place(const FeedContext& context, uint64_t netns, const Sock
   GroupData& group = entry.group.slot->extra;
   if (pid > 0 && group.program.empty())
     if (const Process* p = context.processes.find(pid)) group.program = program_name(*p);
+  if (!group.netns_seen) group.netns = netns;
+  else if (group.netns != netns) group.netns = 0;
+  group.netns_seen = true;
 }
 
 void CloseWaitLeak::unplace(const Entry& entry) {

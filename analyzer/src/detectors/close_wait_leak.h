@@ -55,6 +55,10 @@ class CloseWaitLeak {
   };
   struct GroupData {
     std::string program;
+    // A process's sockets are almost always in one network namespace: it names the finding's
+    // namespace then. 0 once they span several (a process that entered another namespace).
+    uint64_t netns = 0;
+    bool netns_seen = false;
     std::unordered_map<RemoteKey, uint32_t, KeyHash<RemoteKey>> remotes;  // sockets seen
     std::vector<double> lifetimes_s;  // of closed ones (bounded sample)
     double longest_lifetime_s = 0;
