@@ -229,11 +229,15 @@ int main(int argc, char** argv) {
   auto* timeline = app.add_subcommand(
       "timeline",
       "Socket counts per snapshot: by TCP state (plus UDP, UNIX, queued bytes) or "
-      "by proto, local port, remote address, program or network namespace.\n"
+      "by proto, local port, remote address, program or network namespace (or its states).\n"
       "Example: netsnap-analyze timeline host.netsnap --every 1m --by state");
   add_common_options(*timeline, timeline_args, {"text", "csv", "json"});
-  timeline->add_option("--by", by, "Columns: state, proto, local-port, remote, program or netns")
-      ->check(CLI::IsMember({"state", "proto", "local-port", "remote", "program", "netns"}))
+  timeline
+      ->add_option("--by", by,
+                   "Columns: state, proto, local-port, remote, program, netns or netns-state "
+                   "(the state columns per namespace)")
+      ->check(CLI::IsMember(
+          {"state", "proto", "local-port", "remote", "program", "netns", "netns-state"}))
       ->capture_default_str();
   timeline->add_option("--every", every,
                        "One row per DURATION (e.g. 10s, 5m, 1h): each column's maximum in it");
@@ -241,7 +245,7 @@ int main(int argc, char** argv) {
   timeline->add_option("--to", to, "End at TIME");
   timeline
       ->add_option("--top", top,
-                   "For local-port, remote, program, netns: columns kept (the rest is 'other'; 0 "
+                   "For local-port, remote, program, netns, netns-state: columns kept (the rest is 'other'; 0 "
                    "keeps all)")
       ->capture_default_str();
 

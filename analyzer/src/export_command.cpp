@@ -32,10 +32,7 @@ Result<ExportRequest> parse_request(const ExportCommandOptions& options) {
   request.what = *what;
   if (options.by) {
     auto by = parse_group_by(*options.by);
-    if (!by)
-      return Error{"--by '" + *options.by +
-                   "': expected state, proto, local-port, "
-                   "remote, program or netns"};
+    if (!by) return by.error();
     request.by = *by;
   }
   if (options.top) request.top = *options.top;
@@ -72,12 +69,12 @@ CLI::App* add_export_subcommand(CLI::App& app, ExportCommandOptions& options) {
   command->add_option("--format", options.format, "csv, jsonl or openmetrics")->required();
   command->add_option("--what", options.what, "sockets, timeline or counters")->required();
   command->add_option("--by", options.by,
-                      "--what timeline: state (default), proto, local-port, remote, program or "
-                      "netns");
+                      "--what timeline: state (default), proto, local-port, remote, program, "
+                      "netns or netns-state");
   command->add_option(
       "--top", options.top,
-      "--what timeline --by local-port|remote|program|netns: columns kept (default 10; 0 keeps "
-      "all)");
+      "--what timeline --by local-port|remote|program|netns|netns-state: columns kept (default "
+      "10; 0 keeps all)");
   add_netns_option(*command, options.netns);
   command->add_option("--from", options.from,
                       "Start of the window (TIME: RFC 3339, HH:MM[:SS], +5m, -5m, epoch s)");

@@ -43,6 +43,10 @@ MetricFamily open_ended_family(TimelineGroupBy by) {
     case TimelineGroupBy::netns:
       return {"netsnap_sockets_by_netns", MetricType::gauge,
               "Sockets by network namespace (its label and inode; other: beyond --top).", ""};
+    case TimelineGroupBy::netns_state:
+      return {"netsnap_sockets_by_netns_state", MetricType::gauge,
+              "TCP sockets by namespace and state, UDP and UNIX by namespace (other: beyond "
+              "--top).", ""};
     default:
       return {"netsnap_sockets_by_program", MetricType::gauge,
               "Sockets by their owner's command name (-: no owner; other: beyond --top).", ""};
@@ -55,6 +59,7 @@ const char* label_name(TimelineGroupBy by) {
     case TimelineGroupBy::local_port: return "local_port";
     case TimelineGroupBy::remote: return "remote";
     case TimelineGroupBy::netns: return "netns";
+    case TimelineGroupBy::netns_state: return "netns_state";
     default: return "program";
   }
 }

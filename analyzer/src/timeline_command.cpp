@@ -291,8 +291,8 @@ std::string render_timeline_csv(const TimelineSeries& series, const RecordingTim
 std::string render_timeline_json(const TimelineSeries& series, const RecordingTimeZone& zone,
                                  const TimelineRequest& request) {
   const RecordingTimeZone::Session session(zone);  // one zone lookup for every row
-  static constexpr const char* by_names[] = {"state",  "proto",   "local-port",
-                                             "remote", "program", "netns"};
+  static constexpr const char* by_names[] = {"state",   "proto", "local-port", "remote",
+                                             "program", "netns", "netns-state"};
   // The counts go in an object of their own: a column named after a program called "time"
   // must not collide with the row's time.
   std::vector<FieldSpec> count_fields;

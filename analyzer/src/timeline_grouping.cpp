@@ -65,8 +65,9 @@ Result<TimelineGroupBy> parse_group_by(std::string_view name) {
   if (name == "remote") return TimelineGroupBy::remote;
   if (name == "program") return TimelineGroupBy::program;
   if (name == "netns") return TimelineGroupBy::netns;
+  if (name == "netns-state") return TimelineGroupBy::netns_state;
   return Error{"--by '" + std::string(name) +
-               "': expected state, proto, local-port, remote, program or netns"};
+               "': expected state, proto, local-port, remote, program, netns or netns-state"};
 }
 
 void ProgramNames::rebuild(const std::vector<Process>& processes) {
@@ -112,14 +113,19 @@ bool TimelineGrouping::counts_queue_bytes(const SocketSummary& socket) {
   return !(socket.protocol == Protocol::tcp && socket.state == tcp_state::listen);
 }
 
+namespace {
+
+uint32_t state_column(const SocketSummary& socket) {
+  if (socket.protocol == Protocol::tcp) return tcp_state_column(socket.state);
+  if (socket.protocol == Protocol::udp || socket.protocol == Protocol::udplite) return udp_column;
+  return socket.protocol == Protocol::unix_ ? unix_column : TimelineGrouping::no_column;
+}
+
+}  // namespace
+
 uint32_t TimelineGrouping::column_of(const SocketSummary& socket) const {
   switch (by_) {
-    case TimelineGroupBy::state:
-      if (socket.protocol == Protocol::tcp) return tcp_state_column(socket.state);
-      if (socket.protocol == Protocol::udp || socket.protocol == Protocol::udplite) {
-        return udp_column;
-      }
-      return socket.protocol == Protocol::unix_ ? unix_column : no_column;
+    case TimelineGroupBy::state: return state_column(socket);
     case TimelineGroupBy::proto: return proto_column(socket);
     default: return no_column;  // open-ended: needs the whole socket
   }
@@ -171,6 +177,18 @@ uint32_t TimelineGrouping::column_of(const Socket& socket, const ProgramNames& p
       key_.append(namespace_->name);
       return column_for_key(key_,
                             [&](std::string& shown) { shown = namespace_label(*namespace_); });
+    }
+    case TimelineGroupBy::netns_state: {
+      const uint32_t state = state_column(summarize(socket));
+      if (namespace_ == nullptr || state == no_column) return no_column;
+      key_.assign(reinterpret_cast<const char*>(&namespace_->inode), sizeof namespace_->inode);
+      key_.push_back(static_cast<char>(state));
+      key_.append(namespace_->name);
+      return column_for_key(key_, [&](std::string& shown) {
+        shown = namespace_label(*namespace_);
+        shown.push_back(' ');
+        shown.append(state_columns[state]);
+      });
     }
   }
   return no_column;

@@ -10,6 +10,8 @@
 //               it; argv[0]'s basename when comm was not recorded; "-" for no owner)
 //   netns       every socket by its network namespace: "blue (inode 4026532999)", or
 //               "inode 4026531840" for a namespace without a label
+//   netns-state the columns of --by state (without the byte totals) per namespace:
+//               "blue (inode 4026532999) CLOSE_WAIT": which container's CLOSE_WAIT rises
 // The last four have one column per value met; the view keeps the largest (--top) and sums
 // the rest into "other".
 #pragma once
@@ -27,7 +29,7 @@
 
 namespace netsnap::analysis {
 
-enum class TimelineGroupBy : uint8_t { state, proto, local_port, remote, program, netns };
+enum class TimelineGroupBy : uint8_t { state, proto, local_port, remote, program, netns, netns_state };
 
 Result<TimelineGroupBy> parse_group_by(std::string_view name);
 

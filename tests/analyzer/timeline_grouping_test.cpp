@@ -93,8 +93,30 @@ TEST(TimelineGrouping, KeepColumnsKeepsTheBusiestAndSumsTheRest) {
   EXPECT_EQ(column(grouping, tcp("0.0.0.0", 99, "0.0.0.0", 0, tcp_state::listen)), "other");
 }
 
+TEST(TimelineGrouping, NetnsStateSplitsTheStateColumnsPerNamespace) {
+  Namespace blue, unnamed;
+  blue.inode = 4026532999;
+  blue.name = "blue";
+  unnamed.inode = 4026531840;
+  TimelineGrouping grouping(TimelineGroupBy::netns_state);
+  EXPECT_TRUE(grouping.is_open_ended());
+  const Socket close_wait = tcp("127.0.0.1", 80, "127.0.0.1", 5000, tcp_state::close_wait);
+  grouping.enter_namespace(blue);
+  EXPECT_EQ(column(grouping, close_wait), "blue (inode 4026532999) CLOSE_WAIT");
+  EXPECT_EQ(column(grouping, udp("0.0.0.0", 53, "0.0.0.0", 0, tcp_state::close)),
+            "blue (inode 4026532999) UDP");
+  grouping.enter_namespace(unnamed);
+  // The same socket in another namespace is another column; the same state in one, the same.
+  const uint32_t other = grouping.column_of(close_wait, {});
+  EXPECT_EQ(grouping.column_names().at(other), "inode 4026531840 CLOSE_WAIT");
+  EXPECT_EQ(grouping.column_of(close_wait, {}), other);
+  grouping.enter_namespace(blue);
+  EXPECT_NE(grouping.column_of(close_wait, {}), other);
+}
+
 TEST(TimelineGrouping, ParsesByNames) {
   EXPECT_EQ(*parse_group_by("local-port"), TimelineGroupBy::local_port);
+  EXPECT_EQ(*parse_group_by("netns-state"), TimelineGroupBy::netns_state);
   EXPECT_FALSE(parse_group_by("port").ok());
 }
 

@@ -73,6 +73,15 @@ jq -e '[.opened[], .closed[] | .netns] | unique == ['$blue_inode']' "$work/diff.
 run timeline.netns timeline --by netns --format json "$rec"
 jq -e '.columns | map(select(. != "other")) | length == 3' "$work/timeline.netns" >/dev/null ||
   fail "timeline --by netns: expected 3 columns: $(jq -c .columns "$work/timeline.netns")"
+# --by netns-state: the state columns per namespace; each namespace's add up to its --netns
+# timeline by state (TCP states, UDP, UNIX: every column but the byte totals).
+run timeline.ns-state timeline --by netns-state --top 0 --format json "$rec"
+run timeline.blue-state timeline --by state --format json --netns blue "$rec"
+blue_states=$(jq '[.rows[0].counts | to_entries[] | select(.key | startswith("blue (inode '$blue_inode') ")) | .value] | add' "$work/timeline.ns-state")
+blue_by_state=$(jq '.rows[0].counts | del(.["Recv-Q"], .["Send-Q"]) | add' "$work/timeline.blue-state")
+[ "$blue_states" = "$blue_by_state" ] || fail "timeline --by netns-state: blue's columns sum to $blue_states, --netns blue --by state to $blue_by_state"
+jq -e '.columns | any(. == "blue (inode '$blue_inode') LISTEN")' "$work/timeline.ns-state" >/dev/null ||
+  fail "timeline --by netns-state: no LISTEN column for blue: $(jq -c .columns "$work/timeline.ns-state")"
 run timeline.all timeline --by proto --format json "$rec"
 run timeline.blue timeline --by proto --format json --netns blue "$rec"
 all=$(jq '.rows[0].counts | add' "$work/timeline.all") one=$(jq '.rows[0].counts | add' "$work/timeline.blue")

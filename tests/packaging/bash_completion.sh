@@ -55,7 +55,7 @@ expect "text json" $A netsnap-analyze diff --format ""
 expect "text json markdown html" $A netsnap-analyze report --format ""
 expect "csv jsonl openmetrics" $A netsnap-analyze export --format ""
 expect "markdown" $A netsnap-analyze report --format = m
-expect "state proto local-port remote program netns" $A netsnap-analyze timeline --by ""
+expect "state proto local-port remote program netns netns-state" $A netsnap-analyze timeline --by ""
 expect "warning critical" $A netsnap-analyze report --fail-on ""
 expect "sockets timeline counters" $A netsnap-analyze export --what ""
 expect "CLOSE CLOSE_WAIT CLOSING CONNECTED CONNECTING" $A netsnap-analyze table --state C
@@ -84,7 +84,7 @@ done
 for option in --format --what --by --top --from --to --utc; do
   offers "$option" $A netsnap-analyze export --
 done
-expect "state proto local-port remote program netns" $A netsnap-analyze export --what timeline --by ""
+expect "state proto local-port remote program netns netns-state" $A netsnap-analyze export --what timeline --by ""
 
 # netsnap-record: every option of --help, --source values, paths after -o.
 for option in $("$build/bin/netsnap-record" --help | help_long_options) --rotate-size --rotate-age \
