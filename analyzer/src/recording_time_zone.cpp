@@ -79,6 +79,36 @@ RecordingTimeZone::RecordingTimeZone(const FileHeader& header, bool utc) {
   }
 }
 
+namespace {
+
+// Whole seconds (rounded down) and milliseconds of a time, for any int64_t: a recording is
+// untrusted, and (wall_ns - 999'999'999) overflowed for times near INT64_MIN.
+std::pair<int64_t, int> split_seconds(int64_t wall_ns) {
+  int64_t s = wall_ns / 1'000'000'000;
+  int64_t rest = wall_ns % 1'000'000'000;
+  if (rest < 0) {
+    --s;
+    rest += 1'000'000'000;
+  }
+  return {s, static_cast<int>(rest / 1'000'000)};
+}
+
+// `digits` (a number the caller's regex matched) times `scale`, as whole nanoseconds; nullopt
+// beyond what 64 bits of nanoseconds hold (about 292 years), where llround is undefined (a
+// 20-digit epoch, found by time_argument_fuzzer in CI).
+Error too_long(const std::string& text) {
+  return Error{"duration '" + text + "' is longer than 292 years"};
+}
+
+std::optional<int64_t> scaled_nanoseconds(const std::string& digits, double scale) {
+  const double value = std::strtod(digits.c_str(), nullptr) * scale;  // strtod: no exceptions
+  if (!std::isfinite(value) || std::fabs(value) >= 0x1p63) return std::nullopt;  // 2^63
+  return static_cast<int64_t>(std::llround(value));
+}
+
+
+}  // namespace
+
 RecordingTimeZone::Local RecordingTimeZone::to_local(int64_t wall_s) const {
   Local l{};
   std::tm tm{};
@@ -105,8 +135,7 @@ RecordingTimeZone::Local RecordingTimeZone::to_local(int64_t wall_s) const {
 }
 
 std::string RecordingTimeZone::format(int64_t wall_ns) const {
-  int64_t s = wall_ns >= 0 ? wall_ns / 1'000'000'000 : (wall_ns - 999'999'999) / 1'000'000'000;
-  int ms = static_cast<int>((wall_ns - s * 1'000'000'000) / 1'000'000);
+  const auto [s, ms] = split_seconds(wall_ns);
   Local l = to_local(s);
   char buf[64];
   if (ms)
@@ -119,8 +148,7 @@ std::string RecordingTimeZone::format(int64_t wall_ns) const {
 }
 
 std::string RecordingTimeZone::format_iso(int64_t wall_ns) const {
-  int64_t s = wall_ns >= 0 ? wall_ns / 1'000'000'000 : (wall_ns - 999'999'999) / 1'000'000'000;
-  int ms = static_cast<int>((wall_ns - s * 1'000'000'000) / 1'000'000);
+  const auto [s, ms] = split_seconds(wall_ns);
   Local l = to_local(s);
   char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03d", l.year, l.month, l.day,
@@ -135,11 +163,18 @@ Result<int64_t> RecordingTimeZone::parse(const std::string& text, int64_t first_
       !std::isdigit(static_cast<unsigned char>(text.back())) ) {
     auto d = parse_duration(text.substr(1));
     if (!d) return Error{"time '" + text + "': " + d.error().message};
-    return text[0] == '+' ? first_ns + *d : last_ns - *d;
+    int64_t at_ns = 0;
+    if (text[0] == '+' ? __builtin_add_overflow(first_ns, *d, &at_ns)
+                       : __builtin_sub_overflow(last_ns, *d, &at_ns))
+      return Error{"time '" + text + "': beyond the years 1678-2261"};
+    return at_ns;
   }
   static const std::regex epoch(R"(^\d{9,11}(\.\d+)?$)");
-  if (std::regex_match(text, epoch))
-    return static_cast<int64_t>(std::llround(std::stod(text) * 1e9));
+  if (std::regex_match(text, epoch)) {
+    const std::optional<int64_t> ns = scaled_nanoseconds(text, 1e9);
+    if (!ns) return Error{"time '" + text + "': epoch seconds beyond the year 2261"};
+    return *ns;
+  }
   static const std::regex clock(R"(^(\d{1,2}):(\d{2})(?::(\d{2}))?$)");
   if (std::regex_match(text, m, clock)) {
     int h = std::stoi(m[1]), mi = std::stoi(m[2]), se = m[3].matched ? std::stoi(m[3]) : 0;
@@ -182,15 +217,18 @@ Result<int64_t> parse_duration(const std::string& text) {
   for (auto it = std::sregex_iterator(text.begin(), text.end(), part); it != std::sregex_iterator(); ++it) {
     if (static_cast<size_t>(it->position()) != at) return Error{"bad duration '" + text + "'"};
     at += it->length();
-    double v = std::stod((*it)[1]);
     std::string unit = (*it)[2];
     double scale = unit == "ms" ? 1e6 : unit == "s" ? 1e9 : unit == "m" ? 60e9 : unit == "h" ? 3600e9 : 86400e9;
-    total += static_cast<int64_t>(std::llround(v * scale));
+    const std::optional<int64_t> part_ns = scaled_nanoseconds((*it)[1], scale);
+    if (!part_ns || __builtin_add_overflow(total, *part_ns, &total)) return too_long(text);
   }
   if (at != text.size()) {
     static const std::regex plain(R"(^\d+(\.\d+)?$)");
-    if (at == 0 && std::regex_match(text, plain))
-      return static_cast<int64_t>(std::llround(std::stod(text) * 1e9));  // bare seconds
+    if (at == 0 && std::regex_match(text, plain)) {  // bare seconds
+      const std::optional<int64_t> ns = scaled_nanoseconds(text, 1e9);
+      if (!ns) return too_long(text);
+      return *ns;
+    }
     return Error{"bad duration '" + text + "' (expected e.g. 90s, 10m, 2h, 1h30m)"};
   }
   return total;

@@ -60,6 +60,28 @@ TEST(TimeArgument, AYearOutside64BitNanosecondsIsAClearError) {
   EXPECT_TRUE(zone.parse("2261-12-31T00:00:00Z", 0, 1'000'000'000).ok());
 }
 
+// Found by time_argument_fuzzer in CI: an 11-digit epoch beyond 2262 (llround out of range
+// gave INT64_MIN, and formatting that overflowed), and durations beyond 64-bit nanoseconds.
+TEST(TimeArgument, EpochsAndDurationsBeyond64BitNanosecondsAreClearErrors) {
+  const RecordingTimeZone zone{FileHeader{}, true};
+  auto epoch = zone.parse("17774742430", 0, 1'000'000'000);
+  ASSERT_FALSE(epoch.ok());
+  EXPECT_NE(epoch.error().message.find("beyond the year 2261"), std::string::npos);
+  EXPECT_TRUE(zone.parse("9223372035", 0, 1'000'000'000).ok());  // 2262-04-11
+  for (const char* text : {"99999999999999999999s", "300000d", "9223372037", "200000d200000d"}) {
+    auto duration = parse_duration(text);
+    ASSERT_FALSE(duration.ok()) << text;
+    EXPECT_NE(duration.error().message.find("longer than 292 years"), std::string::npos) << text;
+  }
+  // 106,000 days fit a duration, but not added to a first snapshot in 2001.
+  auto far = zone.parse("+106000d", 1'000'000'000'000'000'000, 1'000'000'001'000'000'000);
+  ASSERT_FALSE(far.ok());
+  EXPECT_NE(far.error().message.find("beyond the years 1678-2261"), std::string::npos);
+  // Any stored time formats, even the extremes (a recording is untrusted input).
+  EXPECT_FALSE(zone.format(INT64_MIN).empty());
+  EXPECT_FALSE(zone.format_iso(INT64_MAX).empty());
+}
+
 TEST_F(SnapshotSelection, DefaultsToTheLastOrToEverySnapshot) {
   const auto last = resolve({});
   ASSERT_TRUE(last.ok());
