@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "namespace_selection.h"
 #include "report_series.h"
 
 namespace netsnap::analysis {
@@ -137,11 +138,6 @@ std::string counts_text(const uint32_t (&counts)[3]) {
          std::to_string(counts[0]) + " info";
 }
 
-std::string namespace_text(uint64_t netns, const std::string& name) {
-  return name.empty() ? "netns " + std::to_string(netns)
-                      : name + " (netns " + std::to_string(netns) + ")";
-}
-
 std::vector<NamespaceGroup> namespace_groups(const std::vector<detectors::Finding>& findings) {
   std::vector<NamespaceGroup> groups;
   std::map<uint64_t, size_t> index;  // netns -> group
@@ -194,7 +190,7 @@ std::vector<Offender> top_offenders(const std::vector<detectors::Finding>& findi
     const detectors::Subject& s = finding.subject;
     std::string in_namespace;
     if (several_namespaces && s.netns) {
-      const std::string ns = namespace_text(*s.netns, s.netns_name.value_or(""));
+      const std::string ns = namespace_label(*s.netns, s.netns_name.value_or(""));
       credit("netns", ns, finding);
       in_namespace = " [" + ns + "]";
     }

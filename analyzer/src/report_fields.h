@@ -73,7 +73,7 @@ struct Offender {
   std::vector<std::string> kinds;  // distinct, in the order met
 };
 // When the findings span several network namespaces, the same endpoint or program in two of
-// them is two offenders (its name ends in " [netns LABEL]") and each namespace is an offender
+// them is two offenders (its name ends in " [blue (inode N)]", namespace_label()) and each namespace is an offender
 // of its own (role "netns").
 std::vector<Offender> top_offenders(const std::vector<detectors::Finding>& findings, size_t limit);
 
@@ -90,9 +90,6 @@ std::vector<NamespaceGroup> namespace_groups(const std::vector<detectors::Findin
 
 // "1 critical, 2 warning, 0 info" from NamespaceGroup::counts.
 std::string counts_text(const uint32_t (&counts)[3]);
-
-// "blue (netns 4026532000)" or "netns 4026532000".
-std::string namespace_text(uint64_t netns, const std::string& name);
 
 // "1 critical, 2 warning, 0 info".
 std::string severity_counts_text(const std::vector<detectors::Finding>& findings);

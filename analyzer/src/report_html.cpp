@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "namespace_selection.h"
 #include "report_fields.h"
 #include "report_markup_escape.h"
 #include "report_series.h"
@@ -228,7 +229,7 @@ std::string render_report_html(const ReportModel& model, const ReportTimeFormat&
     for (const NamespaceGroup& g : groups) {
       std::string kinds;
       for (const std::string& kind : g.kinds) kinds += (kinds.empty() ? "" : ", ") + kind;
-      rows.push_back({badge(g.severity), h(namespace_text(g.netns, g.name)), counts_text(g.counts),
+      rows.push_back({badge(g.severity), h(namespace_label(g.netns, g.name)), counts_text(g.counts),
                       h(kinds)});
     }
     append_table(out, {"Severity", "Namespace", "Findings", "Kinds"}, rows);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "namespace_selection.h"
 #include "report_fields.h"
 #include "report_markup_escape.h"
 #include "report_series.h"
@@ -169,7 +170,7 @@ std::string render_report_markdown(const ReportModel& model, const ReportTimeFor
       std::string kinds;
       for (const std::string& kind : g.kinds) kinds += (kinds.empty() ? "" : ", ") + kind;
       append_row(out, {md(std::string(detectors::severity_name(g.severity))),
-                       md(namespace_text(g.netns, g.name)), counts_text(g.counts), md(kinds)});
+                       md(namespace_label(g.netns, g.name)), counts_text(g.counts), md(kinds)});
     }
     out += "\n";
   }

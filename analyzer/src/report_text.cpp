@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "namespace_selection.h"
 #include "report_fields.h"
 #include "report_series.h"
 #include "sparkline.h"
@@ -221,7 +222,7 @@ std::string render_report_text(const ReportModel& model, const ReportTimeFormat&
       out += "    ";
       append_padded(out, severity_heading(group.severity), 10);
       std::string name;
-      append_escaped(name, namespace_text(group.netns, group.name));
+      append_escaped(name, namespace_label(group.netns, group.name));
       append_padded(out, name, 41);
       out += " " + counts_text(group.counts) + ": ";
       for (size_t k = 0; k < group.kinds.size(); ++k) {

@@ -75,7 +75,7 @@ for format in text markdown html; do
     [ $? -eq 3 ] || fail "report --format $format: $(cat "$work/err")"
   grep -q "By network namespace" "$work/report.$format" || fail "$format: no namespace section"
   for ns in "$ns_a" "$ns_b"; do
-    grep -Eq "127.0.0.1:7104 \\\\?\\[.*netns $ns\\)\\\\?\\]" "$work/report.$format" ||
+    grep -Eq "127.0.0.1:7104 \\\\?\\[.*inode $ns\\)\\\\?\\]" "$work/report.$format" ||
       fail "$format: 127.0.0.1:7104 in netns $ns is not an offender of its own"
   done
 done
