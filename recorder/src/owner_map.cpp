@@ -51,9 +51,11 @@ Status OwnerMap::refresh(std::span<const uint64_t> live_inodes) {
 }
 
 std::span<const int32_t> OwnerMap::owners_of(uint64_t inode) const {
-  const auto [first, last] = std::equal_range(owner_inodes_.begin(), owner_inodes_.end(), inode);
-  return {owner_pids_.data() + (first - owner_inodes_.begin()),
-          static_cast<size_t>(last - first)};
+  const uint32_t first = owner_index_.find(inode);
+  if (first == InodeIndex::none) return {};
+  size_t last = first;
+  while (last < owner_inodes_.size() && owner_inodes_[last] == inode) ++last;
+  return {owner_pids_.data() + first, last - first};
 }
 
 void OwnerMap::load_live(std::span<const uint64_t> live_inodes) {
@@ -61,11 +63,10 @@ void OwnerMap::load_live(std::span<const uint64_t> live_inodes) {
   if (!std::is_sorted(live_.begin(), live_.end())) std::sort(live_.begin(), live_.end());
   live_.erase(std::unique(live_.begin(), live_.end()), live_.end());
   if (!live_.empty() && live_.front() == 0) live_.erase(live_.begin());
+  live_index_.build(live_);
 }
 
-bool OwnerMap::is_live(uint64_t inode) const {
-  return std::binary_search(live_.begin(), live_.end(), inode);
-}
+bool OwnerMap::is_live(uint64_t inode) const { return live_index_.find(inode) != InodeIndex::none; }
 
 // Signals 2 and 3 of owner_map.h, from what each process held in the previous snapshot.
 void OwnerMap::collect_fd_checks() {
@@ -265,6 +266,7 @@ void OwnerMap::build_output() {
     owner_inodes_.push_back(claim.inode);
     owner_pids_.push_back(claim.pid);
   }
+  owner_index_.build(owner_inodes_);  // sorted: an inode's owners follow its first entry
   size_t count = 0;
   complete_ = true;
   for (const OwnerProcessEntry& entry : entries_) {

@@ -51,6 +51,7 @@
 
 #include "netsnap/model.h"
 #include "netsnap/result.h"
+#include "inode_index.h"
 #include "owner_process_scan.h"
 #include "proc_pid_reader.h"
 
@@ -130,6 +131,7 @@ class OwnerMap {
   std::vector<uint8_t> rotation_turn_;      // parallel to entries_: the rotation starts on it
   std::vector<int32_t> pids_;
   std::vector<uint64_t> live_;              // this snapshot's inodes, sorted, unique
+  InodeIndex live_index_;                   // the same, for is_live()
   std::vector<Claim> claims_;               // live inodes only; from the last refresh
   std::vector<FdCheck> fd_checks_;
   std::vector<FdCheck> shared_checks_;
@@ -146,6 +148,7 @@ class OwnerMap {
 
   std::vector<uint64_t> owner_inodes_;      // parallel: owner_inodes_[i] is held by owner_pids_[i]
   std::vector<int32_t> owner_pids_;
+  InodeIndex owner_index_;                  // inode -> its first entry in owner_inodes_
   std::vector<Process> processes_;
 };
 

@@ -237,4 +237,31 @@ ProcNetParseStats parse_proc_net_unix(std::string_view contents, std::vector<Soc
   return stats;
 }
 
+size_t parse_sockstat_socket_estimate(std::string_view sockstat) {
+  // "sockets: used 312" and "TCP: inuse 5 orphan 0 tw 2 alloc 7 mem 1": the number after a
+  // given word of a given line.
+  const auto value_after = [&](std::string_view line_start, std::string_view word) -> size_t {
+    for (size_t at = 0; at < sockstat.size();) {
+      size_t end = sockstat.find('\n', at);
+      if (end == std::string_view::npos) end = sockstat.size();
+      const std::string_view line = sockstat.substr(at, end - at);
+      at = end + 1;
+      if (line.substr(0, line_start.size()) != line_start) continue;
+      const size_t found = line.find(word);
+      if (found == std::string_view::npos) return 0;
+      size_t value = 0;
+      for (size_t i = found + word.size(); i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i)
+        if (value < (size_t{1} << 40)) value = value * 10 + static_cast<size_t>(line[i] - '0');
+      return value;
+    }
+    return 0;
+  };
+  const size_t used = value_after("sockets:", " used ");
+  const size_t time_wait = value_after("TCP:", " tw ");
+  // A damaged file must not make the recorder reserve gigabytes up front: beyond 4 million
+  // sockets (1 GB of array) the array grows as it fills, as it does without an estimate.
+  constexpr size_t most = 4'000'000;
+  return used + time_wait > most ? 0 : used + time_wait;
+}
+
 }  // namespace netsnap

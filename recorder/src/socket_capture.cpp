@@ -98,14 +98,21 @@ CaptureSource SocketCapture::open(std::vector<CaptureError>& errors) {
 void SocketCapture::capture(Namespace& ns, std::vector<CaptureError>& errors) {
   if (source_used_ == CaptureSource::unknown) open(errors);
   ns.sockets.clear();  // keeps the capacity: no reallocation once the first snapshots are in
+  if (ns.sockets.capacity() == 0) reserve_for_first_capture(ns.sockets);
   if (source_used_ == CaptureSource::netlink) {
     capture_netlink(ns.sockets, errors);
   } else {
     capture_proc(ns.sockets, errors);
   }
-  sort_sockets(ns.sockets);
-  remove_duplicate_sockets(ns.sockets);
+  duplicates_.remove(ns.sockets);
   fit_capacity(ns.sockets);
+}
+
+void SocketCapture::reserve_for_first_capture(std::vector<Socket>& sockets) {
+  const auto sockstat = proc_.read("sockstat");
+  if (!sockstat) return;  // only an estimate: the array grows as it fills without one
+  const size_t estimate = parse_sockstat_socket_estimate(sockstat.value());
+  if (estimate != 0) sockets.reserve(estimate + estimate / 16 + 64);
 }
 
 void SocketCapture::fit_capacity(std::vector<Socket>& sockets) {
@@ -192,7 +199,7 @@ void SocketCapture::dump_netlink_unix(std::vector<Socket>& out, std::vector<Capt
   // unix_diag leaves out sockets without an inode and has no RefCount: /proc/net/unix has both.
   proc_unix_rows_.clear();
   if (!read_proc_unix(proc_unix_rows_, errors)) return;
-  merge_proc_unix(out, unix_begin, unix_end, proc_unix_rows_);
+  merge_proc_unix(out, unix_begin, unix_end, proc_unix_rows_, unix_by_inode_);
 }
 
 void SocketCapture::capture_proc(std::vector<Socket>& out, std::vector<CaptureError>& errors) {

@@ -12,10 +12,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "netsnap/model.h"
 #include "proc_net_reader.h"
+#include "socket_capture_merge.h"
 #include "sock_diag_client.h"
 
 namespace netsnap {
@@ -40,7 +42,8 @@ class SocketCapture {
   CaptureSource open(std::vector<CaptureError>& errors);
 
   // Replaces `ns.sockets` (reusing its capacity) with the sockets of this moment, in the
-  // deterministic order of sort_sockets(), without duplicates. Appends problems to `errors`.
+  // order the kernel reported them (per table: TCP, UDP, RAW, UNIX), without duplicates.
+  // Appends problems to `errors`.
   void capture(Namespace& ns, std::vector<CaptureError>& errors);
 
   // The source actually used: netlink, proc, or unknown before open().
@@ -49,6 +52,7 @@ class SocketCapture {
 
  private:
   static void fit_capacity(std::vector<Socket>& sockets);
+  void reserve_for_first_capture(std::vector<Socket>& sockets);
   bool wants(Protocol protocol) const;
   void capture_netlink(std::vector<Socket>& out, std::vector<CaptureError>& errors);
   void capture_proc(std::vector<Socket>& out, std::vector<CaptureError>& errors);
@@ -68,6 +72,8 @@ class SocketCapture {
   bool tcp_per_family_ = false;
   ProcNetReader proc_;
   std::vector<Socket> proc_unix_rows_;  // reused: /proc/net/unix rows to join with netlink
+  std::vector<std::pair<uint64_t, uint32_t>> unix_by_inode_;  // reused by the join
+  DuplicateSocketRemover duplicates_;
 };
 
 }  // namespace netsnap

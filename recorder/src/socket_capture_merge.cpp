@@ -1,45 +1,48 @@
 #include "socket_capture_merge.h"
 
 #include <algorithm>
-#include <iterator>
-#include <tuple>
+#include <bit>
 
 namespace netsnap {
 namespace {
 
-auto order_key(const Socket& s) {
-  return std::tie(s.protocol, s.family, s.cookie, s.inode, s.local.address, s.local.port,
-                  s.remote.address, s.remote.port, s.unix_path, s.local.scope_id, s.remote.scope_id,
-                  s.unix_type, s.peer_inode, s.state, s.unix_flags, s.ref_count, s.recv_q, s.send_q,
-                  s.uid, s.timer);
+bool same_socket(const Socket& a, const Socket& b) {
+  return a.cookie == b.cookie && a.protocol == b.protocol && a.family == b.family;
 }
 
-bool inode_less(const Socket& a, const Socket& b) { return a.inode < b.inode; }
+uint64_t cookie_hash(const Socket& s) {
+  // Cookies are a kernel counter: a multiplicative hash spreads consecutive ones.
+  const uint64_t key = s.cookie ^ (uint64_t(s.family) << 56) ^ (uint64_t(s.protocol) << 48);
+  return (key * 0x9E3779B97F4A7C15ULL) >> 32;
+}
 
 }  // namespace
 
 UnixMergeStats merge_proc_unix(std::vector<Socket>& sockets, size_t unix_begin, size_t unix_end,
-                               std::vector<Socket>& proc_rows) {
+                               std::vector<Socket>& proc_rows,
+                               std::vector<std::pair<uint64_t, uint32_t>>& by_inode) {
   UnixMergeStats stats;
   unix_end = std::min(unix_end, sockets.size());
   unix_begin = std::min(unix_begin, unix_end);
-  const auto offset = [](size_t index) { return static_cast<std::ptrdiff_t>(index); };
-  std::sort(sockets.begin() + offset(unix_begin), sockets.begin() + offset(unix_end), inode_less);
+  // An index sorted by inode, not the sockets themselves: they keep the dump's order.
+  by_inode.clear();
+  for (size_t i = unix_begin; i < unix_end; ++i)
+    by_inode.emplace_back(sockets[i].inode, static_cast<uint32_t>(i));
+  std::sort(by_inode.begin(), by_inode.end());
 
   for (Socket& row : proc_rows) {
     if (row.inode != 0) {
-      // Iterators are taken afresh: appending below may reallocate the vector.
-      const auto first = sockets.begin() + offset(unix_begin);
-      const auto last = sockets.begin() + offset(unix_end);
-      const auto [match, match_end] = std::equal_range(first, last, row, inode_less);
-      if (match != match_end) {
+      const auto match = std::lower_bound(by_inode.begin(), by_inode.end(),
+                                          std::pair<uint64_t, uint32_t>{row.inode, 0});
+      if (match != by_inode.end() && match->first == row.inode) {
         // A socket a dump reported twice gets it on both copies, so deduplication may keep
         // either.
         // St is /proc's by definition (schema: "as /proc/net/unix prints it"); netlink only
         // has sk_state, which older kernels did not map to St the same way.
-        for (auto it = match; it != match_end; ++it) {
-          it->ref_count = row.ref_count;
-          it->state = row.state;
+        for (auto it = match; it != by_inode.end() && it->first == row.inode; ++it) {
+          Socket& socket = sockets[it->second];
+          socket.ref_count = row.ref_count;
+          socket.state = row.state;
         }
         ++stats.ref_counts_filled;
         continue;
@@ -52,55 +55,35 @@ UnixMergeStats merge_proc_unix(std::vector<Socket>& sockets, size_t unix_begin, 
   return stats;
 }
 
-bool socket_order_less(const Socket& a, const Socket& b) { return order_key(a) < order_key(b); }
-
-void sort_sockets(std::vector<Socket>& sockets) {
-  // Sorting 100,000 sockets of ~250 bytes moves megabytes around many times over: sort small
-  // (protocol, family, cookie, index) entries instead, comparing whole sockets only on ties
-  // (no cookie: /proc), then move each socket once into its place.
-  struct Entry {
-    uint32_t kind;  // protocol and family, as order_key ranks them
-    uint32_t index;
-    uint64_t cookie;
-  };
-  std::vector<Entry> entries(sockets.size());
+size_t DuplicateSocketRemover::remove(std::vector<Socket>& sockets) {
+  const size_t size = std::bit_ceil(sockets.size() * 2 + 2);
+  slots_.assign(size, 0);
+  const size_t mask = size - 1;
+  size_t removed = 0;
+  size_t kept = 0;
   for (size_t i = 0; i < sockets.size(); ++i) {
-    const Socket& s = sockets[i];
-    entries[i] = {static_cast<uint32_t>(s.protocol) << 8 | s.family, static_cast<uint32_t>(i),
-                  s.cookie};
-  }
-  std::sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
-    if (a.kind != b.kind) return a.kind < b.kind;
-    if (a.cookie != b.cookie) return a.cookie < b.cookie;
-    return socket_order_less(sockets[a.index], sockets[b.index]);
-  });
-  // Apply the permutation in place, cycle by cycle: sockets[i] takes sockets[entries[i].index].
-  std::vector<bool> placed(sockets.size(), false);
-  for (size_t start = 0; start < sockets.size(); ++start) {
-    if (placed[start] || entries[start].index == start) continue;
-    Socket held = std::move(sockets[start]);
-    size_t at = start;
-    while (true) {
-      placed[at] = true;
-      const size_t from = entries[at].index;
-      if (from == start) {
-        sockets[at] = std::move(held);
-        break;
+    bool duplicate = false;
+    if (sockets[i].cookie != 0) {
+      for (size_t slot = cookie_hash(sockets[i]) & mask;; slot = (slot + 1) & mask) {
+        if (slots_[slot] == 0) {
+          slots_[slot] = static_cast<uint32_t>(kept + 1);  // where the socket will be
+          break;
+        }
+        if (same_socket(sockets[slots_[slot] - 1], sockets[i])) {
+          duplicate = true;
+          break;
+        }
       }
-      sockets[at] = std::move(sockets[from]);
-      at = from;
     }
+    if (duplicate) {
+      ++removed;
+      continue;
+    }
+    // Nothing moves until the first duplicate (a dump rarely has one).
+    if (kept != i) sockets[kept] = std::move(sockets[i]);
+    ++kept;
   }
-}
-
-size_t remove_duplicate_sockets(std::vector<Socket>& sockets) {
-  const auto same_socket = [](const Socket& a, const Socket& b) {
-    return a.cookie != 0 && a.cookie == b.cookie && a.protocol == b.protocol &&
-           a.family == b.family;
-  };
-  const auto new_end = std::unique(sockets.begin(), sockets.end(), same_socket);
-  const auto removed = static_cast<size_t>(std::distance(new_end, sockets.end()));
-  sockets.erase(new_end, sockets.end());
+  sockets.resize(kept);
   return removed;
 }
 

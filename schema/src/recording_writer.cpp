@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -99,7 +100,7 @@ namespace {
 
 // `to` = `from`, with a sixteenth of spare capacity in each socket array so that the deltas
 // after a key grow it in place rarely: each growth briefly holds two copies (2 x 25 MB at
-// 100,000 sockets), the recorder's peak memory.
+// 100,000 sockets).
 void copy_with_headroom(const Snapshot& from, Snapshot& to) {
   to.seq = from.seq;
   to.wall_ns = from.wall_ns;
@@ -123,6 +124,13 @@ void copy_with_headroom(const Snapshot& from, Snapshot& to) {
     }
     t.sockets.assign(f.sockets.begin(), f.sockets.end());
   }
+}
+
+// A key needs no base: the previous snapshot's sockets are freed before the key's message
+// is built and copied again after it is freed, so the writer never holds the key's message
+// and both socket arrays at once (the recorder's peak memory otherwise).
+void release_sockets(Snapshot& s) {
+  for (Namespace& ns : s.namespaces) std::vector<Socket>().swap(ns.sockets);
 }
 
 uint32_t socket_count(const Snapshot& s) {
@@ -220,28 +228,32 @@ Status RecordingWriter::write_copy(const Snapshot& snapshot, bool key) {
 Status RecordingWriter::write_as(const Snapshot& snapshot, uint64_t seq, bool force_key) {
   State& s = *s_;
   if (s.fd < 0) return Error{s.path + ": writer is closed"};
-  capnp::MallocMessageBuilder message;
   bool key = force_key || s.need_key || s.since_key + 1 >= s.options.key_interval;
   // `previous` becomes this snapshot as a reader will rebuild it, before the write is known
   // to succeed: when it fails, the next snapshot is a key (it needs no base).
-  if (key) {
-    auto root = message.initRoot<wire::Snapshot>();
-    wire_codec::write_snapshot(snapshot, root);
-    root.setSeq(seq);
-    copy_with_headroom(snapshot, s.previous);
-  } else {
-    auto root = message.initRoot<wire::SnapshotDelta>();
-    s.delta.encode(s.previous, snapshot, root);
-    root.setSeq(seq);
-  }
+  {
+    capnp::MallocMessageBuilder message;
+    if (key) {
+      release_sockets(s.previous);
+      auto root = message.initRoot<wire::Snapshot>();
+      wire_codec::write_snapshot(snapshot, root);
+      root.setSeq(seq);
+    } else {
+      auto root = message.initRoot<wire::SnapshotDelta>();
+      s.delta.encode(s.previous, snapshot, root);
+      root.setSeq(seq);
+    }
+    s.encoder.encode(key ? RecordType::key : RecordType::delta, seq, snapshot.wall_ns, message,
+                     [&](size_t raw) {
+                       if (key) return s.options.key_zstd_level;
+                       return raw < s.options.small_record_bytes
+                                  ? s.options.small_record_zstd_level
+                                  : s.options.zstd_level;
+                     },
+                     s.frame);
+  }  // the message is freed before a key's copy is taken
+  if (key) copy_with_headroom(snapshot, s.previous);
   s.previous.seq = seq;
-  s.encoder.encode(key ? RecordType::key : RecordType::delta, seq, snapshot.wall_ns, message,
-                   [&](size_t raw) {
-                     if (key) return s.options.key_zstd_level;
-                     return raw < s.options.small_record_bytes ? s.options.small_record_zstd_level
-                                                               : s.options.zstd_level;
-                   },
-                   s.frame);
   uint64_t at = s.end;
   if (Status st = s.write_frame(); !st) {
     s.need_key = true;

@@ -113,6 +113,8 @@ void DeltaEncoder::encode(Snapshot& previous, const Snapshot& current,
     added_.clear();
     for (size_t c = 0; c < cur.sockets.size(); ++c)
       if (previous_of_[c] < 0) added_.push_back(&cur.sockets[c]);
+    // Stored (and so appended by readers) in column order, whatever order the capture has.
+    std::sort(added_.begin(), added_.end(), column_order_less);
     columns_.clear();
     encode_socket_columns(added_, columns_);
     ns_out.setAdded(wire_codec::bytes_of(columns_));

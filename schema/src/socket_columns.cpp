@@ -42,6 +42,13 @@ std::string_view address_bytes(const Endpoint& e, uint8_t family) {
 
 }  // namespace
 
+bool column_order_less(const Socket* a, const Socket* b) {
+  if (a->protocol != b->protocol) return a->protocol < b->protocol;
+  if (a->family != b->family) return a->family < b->family;
+  if (a->cookie != b->cookie) return a->cookie < b->cookie;
+  return a->inode < b->inode;
+}
+
 void encode_socket_columns(std::span<const Socket* const> sockets, std::string& out) {
   BlobTable blobs;
   std::string columns;

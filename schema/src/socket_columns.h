@@ -15,6 +15,10 @@ namespace netsnap {
 
 void encode_socket_columns(std::span<const Socket* const> sockets, std::string& out);
 
+// The order that stores sockets smallest: by protocol and family, then cookie and inode, so
+// that those two columns are small differences. Sorts pointers, never the sockets.
+bool column_order_less(const Socket* a, const Socket* b);
+
 // Appends the sockets in `bytes` to `out` (Socket, or SocketSummary: the same checks, only the
 // summary's fields kept). False (with `why`) when the bytes are malformed; never reads past
 // them, and allocates only in proportion to their size.

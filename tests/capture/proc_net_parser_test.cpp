@@ -247,5 +247,25 @@ TEST(ProcNetUnix, MalformedLinesAreSkippedAndCounted) {
   EXPECT_EQ(out[0].unix_path, "/ok");
 }
 
+TEST(SockstatEstimate, UsedSocketsPlusTimeWait) {
+  const std::string sockstat =
+      "sockets: used 100231\n"
+      "TCP: inuse 100012 orphan 0 tw 303 alloc 100040 mem 12\n"
+      "UDP: inuse 3 mem 2\n"
+      "UDPLITE: inuse 0\n"
+      "RAW: inuse 0\n"
+      "FRAG: inuse 0 memory 0\n";
+  EXPECT_EQ(parse_sockstat_socket_estimate(sockstat), 100534u);
+  EXPECT_EQ(parse_sockstat_socket_estimate("sockets: used 7\n"), 7u);  // no TCP line
+  EXPECT_EQ(parse_sockstat_socket_estimate("TCP: inuse 1 orphan 0 tw 9 alloc 1 mem 0"), 9u);
+}
+
+TEST(SockstatEstimate, DamagedOrHugeGivesNoEstimate) {
+  EXPECT_EQ(parse_sockstat_socket_estimate(""), 0u);
+  EXPECT_EQ(parse_sockstat_socket_estimate("sockets: used\nTCP: inuse 5"), 0u);
+  EXPECT_EQ(parse_sockstat_socket_estimate("sockets: used 99999999999\n"), 0u);
+  EXPECT_EQ(parse_sockstat_socket_estimate(std::string(1000, '\0')), 0u);
+}
+
 }  // namespace
 }  // namespace netsnap

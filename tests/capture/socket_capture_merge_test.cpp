@@ -1,4 +1,4 @@
-// The /proc/net/unix join, the snapshot order and duplicate removal, on hand-made sockets.
+// The /proc/net/unix join and duplicate removal, on hand-made sockets.
 #include "socket_capture_merge.h"
 
 #include <gtest/gtest.h>
@@ -43,19 +43,21 @@ TEST(SocketCaptureMerge, UnixJoinFillsRefCountAndAddsWhatNetlinkSkips) {
   proc_rows[2].state = unix_state::connecting;
   proc_rows[2].ref_count = 1;
 
-  const auto stats = merge_proc_unix(sockets, 1, 4, proc_rows);
+  std::vector<std::pair<uint64_t, uint32_t>> scratch;
+  const auto stats = merge_proc_unix(sockets, 1, 4, proc_rows, scratch);
   EXPECT_EQ(stats.ref_counts_filled, 2u);
   EXPECT_EQ(stats.added, 2u);
   ASSERT_EQ(sockets.size(), 6u);
   EXPECT_EQ(sockets[0].protocol, Protocol::tcp);  // outside the range: untouched
-  // The range is now ordered by inode.
-  EXPECT_EQ(sockets[1].inode, 10u);
-  EXPECT_EQ(sockets[1].ref_count, 3u);
-  EXPECT_EQ(sockets[1].cookie, 1u);  // netlink's fields stay
-  EXPECT_EQ(sockets[2].inode, 20u);
-  EXPECT_EQ(sockets[2].ref_count, 2u);
-  EXPECT_EQ(sockets[3].inode, 30u);
-  EXPECT_EQ(sockets[3].ref_count, 0u);  // closed before /proc was read
+  // The range keeps the dump's order.
+  EXPECT_EQ(sockets[1].inode, 30u);
+  EXPECT_EQ(sockets[1].ref_count, 0u);  // closed before /proc was read
+  EXPECT_EQ(sockets[2].inode, 10u);
+  EXPECT_EQ(sockets[2].ref_count, 3u);
+  EXPECT_EQ(sockets[2].cookie, 1u);  // netlink's fields stay
+  EXPECT_EQ(sockets[3].inode, 20u);
+  EXPECT_EQ(sockets[3].ref_count, 2u);
+  // What netlink did not report, appended in the file's order.
   EXPECT_EQ(sockets[4].inode, 0u);
   EXPECT_EQ(sockets[4].state, unix_state::connecting);
   EXPECT_EQ(sockets[4].unix_path, "/run/a");
@@ -66,44 +68,52 @@ TEST(SocketCaptureMerge, DuplicateFromTheDumpGetsRefCountOnBothCopies) {
   std::vector<Socket> sockets = {unix_socket(10, 1), unix_socket(10, 1)};
   std::vector<Socket> proc_rows = {unix_socket(10, 0)};
   proc_rows[0].ref_count = 2;
-  merge_proc_unix(sockets, 0, 2, proc_rows);
+  std::vector<std::pair<uint64_t, uint32_t>> scratch;
+  merge_proc_unix(sockets, 0, 2, proc_rows, scratch);
   EXPECT_EQ(sockets[0].ref_count, 2u);
   EXPECT_EQ(sockets[1].ref_count, 2u);
-  sort_sockets(sockets);
-  EXPECT_EQ(remove_duplicate_sockets(sockets), 1u);
+  DuplicateSocketRemover remover;
+  EXPECT_EQ(remover.remove(sockets), 1u);
   EXPECT_EQ(sockets.size(), 1u);
 }
 
-TEST(SocketCaptureMerge, OrderGroupsByProtocolAndFamily) {
-  std::vector<Socket> sockets = {unix_socket(5, 9), tcp_socket(AF_INET6, 22, 4, 1),
-                                 tcp_socket(AF_INET, 80, 7, 1), tcp_socket(AF_INET, 81, 2, 1)};
-  Socket udp = tcp_socket(AF_INET, 53, 1, tcp_state::close);
+TEST(SocketCaptureMerge, DuplicatesGoAndTheRestKeepsItsOrder) {
+  // A dump that repeated two sockets, apart: each later copy goes, nothing else moves.
+  std::vector<Socket> sockets = {tcp_socket(AF_INET, 80, 7, 1), tcp_socket(AF_INET6, 22, 4, 1),
+                                 tcp_socket(AF_INET, 81, 2, 1), tcp_socket(AF_INET, 80, 7, 1),
+                                 unix_socket(5, 9, "/run/x"), tcp_socket(AF_INET6, 22, 4, 1)};
+  // The same cookie in another protocol or family is another socket.
+  Socket udp = tcp_socket(AF_INET, 53, 7, tcp_state::close);
   udp.protocol = Protocol::udp;
   sockets.push_back(udp);
-  sort_sockets(sockets);
-  EXPECT_EQ(sockets[0].local.port, 81);  // tcp, AF_INET, cookie 2
-  EXPECT_EQ(sockets[1].local.port, 80);  // tcp, AF_INET, cookie 7
-  EXPECT_EQ(sockets[2].family, AF_INET6);
-  EXPECT_EQ(sockets[3].protocol, Protocol::udp);
-  EXPECT_EQ(sockets[4].protocol, Protocol::unix_);
+  sockets.push_back(tcp_socket(AF_INET6, 80, 7, 1));
+  DuplicateSocketRemover remover;
+  EXPECT_EQ(remover.remove(sockets), 2u);
+  ASSERT_EQ(sockets.size(), 6u);
+  const uint16_t ports[] = {80, 22, 81, 0, 53, 80};
+  for (size_t i = 0; i < sockets.size(); ++i) EXPECT_EQ(sockets[i].local.port, ports[i]) << i;
+  EXPECT_EQ(sockets[3].protocol, Protocol::unix_);
+  EXPECT_EQ(sockets[5].family, AF_INET6);
+  // Used again (the recorder's next snapshot): the table starts empty each time.
+  EXPECT_EQ(remover.remove(sockets), 0u);
+  EXPECT_EQ(sockets.size(), 6u);
 }
 
-TEST(SocketCaptureMerge, ChangingStateOrQueuesKeepsThePosition) {
-  std::vector<Socket> before;
-  for (uint16_t port = 1; port <= 50; ++port) {
-    before.push_back(tcp_socket(AF_INET, port, 100 - port, tcp_state::established));
+TEST(SocketCaptureMerge, ManyCookiesWithoutDuplicatesLoseNothing) {
+  // Enough sockets to wrap the open-addressing table's probes; cookies in a dump's random order.
+  std::vector<Socket> sockets;
+  uint32_t seed = 12345;
+  for (uint64_t i = 0; i < 20000; ++i) {
+    seed = seed * 1103515245 + 12345;
+    sockets.push_back(tcp_socket(i % 2 ? AF_INET : AF_INET6, static_cast<uint16_t>(i),
+                                 (uint64_t{seed} << 20) + i, 1));
   }
-  std::vector<Socket> after = before;
-  std::reverse(after.begin(), after.end());  // the next dump may list them in another order
-  for (Socket& s : after) {
-    s.state = s.local.port % 2 ? tcp_state::close_wait : tcp_state::established;
-    s.recv_q = 1000u - s.local.port;
-  }
-  sort_sockets(before);
-  sort_sockets(after);
-  for (size_t i = 0; i < before.size(); ++i) {
-    EXPECT_EQ(before[i].cookie, after[i].cookie) << i;
-  }
+  const std::vector<Socket> before = sockets;
+  sockets.push_back(before[12345]);
+  sockets.push_back(before[0]);
+  DuplicateSocketRemover remover;
+  EXPECT_EQ(remover.remove(sockets), 2u);
+  EXPECT_TRUE(sockets == before);
 }
 
 TEST(SocketCaptureMerge, ProcSocketsWithoutCookieAreNeverMerged) {
@@ -111,51 +121,12 @@ TEST(SocketCaptureMerge, ProcSocketsWithoutCookieAreNeverMerged) {
   std::vector<Socket> sockets = {unix_socket(0, 0, "/run/a"), unix_socket(0, 0, "/run/a"),
                                  tcp_socket(AF_INET, 80, 5, 1), tcp_socket(AF_INET, 80, 5, 1),
                                  tcp_socket(AF_INET, 80, 6, 1)};
-  sort_sockets(sockets);
-  EXPECT_EQ(remove_duplicate_sockets(sockets), 1u);
+  DuplicateSocketRemover remover;
+  EXPECT_EQ(remover.remove(sockets), 1u);
   ASSERT_EQ(sockets.size(), 4u);
   EXPECT_EQ(std::count_if(sockets.begin(), sockets.end(),
                           [](const Socket& s) { return s.protocol == Protocol::unix_; }),
             2);
-}
-
-TEST(SnapshotOrder, SortingByEntriesMatchesTheFullOrderOnAMixOfSockets) {
-  // Protocols, families, cookies (0 for /proc captures: the full comparison decides), equal
-  // cookies, and long UNIX names that live on the heap, in a scrambled order.
-  std::vector<Socket> sockets;
-  uint32_t seed = 12345;
-  const auto next = [&] { return seed = seed * 1103515245 + 12345, (seed >> 8) & 0xffff; };
-  for (int i = 0; i < 2000; ++i) {
-    Socket s = next() % 3 == 0 ? unix_socket(next(), next() % 4 ? next() : 0,
-                                             "/run/a/rather/long/path/" + std::to_string(next()))
-                               : tcp_socket(next() % 2 ? AF_INET : AF_INET6,
-                                            static_cast<uint16_t>(next()), next() % 5 ? next() % 700 : 0,
-                                            static_cast<uint8_t>(1 + next() % 11));
-    s.recv_q = next() % 3;
-    if (next() % 2) s.owners = {static_cast<int32_t>(next()), 7, 8, 9};  // spilled owners
-    sockets.push_back(std::move(s));
-  }
-  std::vector<Socket> expected = sockets;
-  std::stable_sort(expected.begin(), expected.end(), socket_order_less);
-  sort_sockets(sockets);
-  ASSERT_EQ(sockets.size(), expected.size());
-  EXPECT_TRUE(std::is_sorted(sockets.begin(), sockets.end(), socket_order_less));
-  // The same sockets, in the same order up to sockets the order cannot tell apart.
-  for (size_t i = 0; i < sockets.size(); ++i) {
-    EXPECT_FALSE(socket_order_less(sockets[i], expected[i]) ||
-                 socket_order_less(expected[i], sockets[i]))
-        << "position " << i;
-  }
-  std::vector<Socket> a = sockets, b = expected;
-  const auto by_everything = [](const Socket& x, const Socket& y) {
-    if (socket_order_less(x, y)) return true;
-    if (socket_order_less(y, x)) return false;
-    return std::lexicographical_compare(x.owners.begin(), x.owners.end(), y.owners.begin(),
-                                        y.owners.end());
-  };
-  std::stable_sort(a.begin(), a.end(), by_everything);
-  std::stable_sort(b.begin(), b.end(), by_everything);
-  EXPECT_TRUE(a == b);  // nothing lost, duplicated or altered by the moves
 }
 
 }  // namespace

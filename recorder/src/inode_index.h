@@ -1,0 +1,58 @@
+// InodeIndex: finds an inode in an array of inodes (sorted or not) through one flat
+// open-addressing table of 4-byte positions, rebuilt every snapshot. The owner map asks about
+// 200,000 times per snapshot at 100,000 sockets (is this fd's inode live? where are this
+// socket's owners?): a binary search over the sorted inodes cost ~17 dependent cache misses
+// per question, this table about two, for 1 MB.
+#pragma once
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace netsnap {
+
+class InodeIndex {
+ public:
+  static constexpr uint32_t none = UINT32_MAX;
+
+  // Indexes `inodes` (which must stay unchanged while find() is used); for an inode present
+  // several times, find() gives its first position. Zeros are not indexed. Keeps its memory.
+  void build(std::span<const uint64_t> inodes) {
+    inodes_ = inodes;
+    const size_t size = std::bit_ceil(inodes.size() * 2 + 2);  // at most half full
+    slots_.assign(size, 0);
+    mask_ = size - 1;
+    for (size_t i = 0; i < inodes.size(); ++i) {
+      if (inodes[i] == 0) continue;
+      for (size_t slot = start(inodes[i]);; slot = (slot + 1) & mask_) {
+        if (slots_[slot] == 0) {
+          slots_[slot] = static_cast<uint32_t>(i + 1);
+          break;
+        }
+        if (inodes_[slots_[slot] - 1] == inodes[i]) break;  // the first one stays
+      }
+    }
+  }
+  // The first position of `inode` in the indexed array, or `none`.
+  uint32_t find(uint64_t inode) const {
+    if (inode == 0 || slots_.empty()) return none;
+    for (size_t slot = start(inode);; slot = (slot + 1) & mask_) {
+      const uint32_t at = slots_[slot];
+      if (at == 0) return none;
+      if (inodes_[at - 1] == inode) return at - 1;
+    }
+  }
+
+ private:
+  size_t start(uint64_t inode) const {
+    // Inodes come from a counter: a multiplicative hash spreads neighbours over the table.
+    return static_cast<size_t>((inode * 0x9E3779B97F4A7C15ULL) >> 32) & mask_;
+  }
+  std::span<const uint64_t> inodes_;
+  std::vector<uint32_t> slots_;  // position + 1; 0 = empty
+  size_t mask_ = 0;
+};
+
+}  // namespace netsnap
