@@ -213,6 +213,8 @@ struct NamespaceDelta {
     # new count followed by zigzag pid gaps. A socket without tcp_info counts as having all
     # its tcp_info fields zero (so when tcp_info appears, its fields appear as changes).
   added @4 :Data;             # the new sockets, in the socket column encoding
+    # Writers store them ordered by protocol, family, cookie and inode (the order in which
+    # those two columns are small differences); readers append them in the stored order.
 }
 
 enum SocketField {
