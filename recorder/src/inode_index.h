@@ -5,10 +5,13 @@
 // per question, this table about two, for 1 MB.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace netsnap {
@@ -54,5 +57,26 @@ class InodeIndex {
   std::vector<uint32_t> slots_;  // position + 1; 0 = empty
   size_t mask_ = 0;
 };
+
+// Sorts `inodes` ascending. Socket inodes are 32-bit (get_next_ino()): a radix sort of the
+// low 32 bits in three 11-bit passes, linear in the count; anything wider falls back to
+// std::sort. `scratch` is reused between calls.
+inline void sort_inodes(std::vector<uint64_t>& inodes, std::vector<uint64_t>& scratch) {
+  if (inodes.size() < 256 ||
+      std::any_of(inodes.begin(), inodes.end(), [](uint64_t v) { return v >> 32; })) {
+    std::sort(inodes.begin(), inodes.end());
+    return;
+  }
+  scratch.resize(inodes.size());
+  std::array<uint32_t, 2048> counts;
+  for (int shift : {0, 11, 22}) {
+    counts.fill(0);
+    for (uint64_t v : inodes) ++counts[(v >> shift) & 2047];
+    uint32_t total = 0;
+    for (uint32_t& count : counts) total += std::exchange(count, total);
+    for (uint64_t v : inodes) scratch[counts[(v >> shift) & 2047]++] = v;
+    inodes.swap(scratch);
+  }
+}
 
 }  // namespace netsnap

@@ -80,8 +80,8 @@ class OwnerMap {
   OwnerMap(const OwnerMap&) = delete;  // holds an open directory; the scanner points into it
   OwnerMap& operator=(const OwnerMap&) = delete;
 
-  // Brings the map up to date for the sockets of one snapshot. `live_inodes` should be
-  // sorted (it is sorted here if not); duplicates and 0 are ignored. Fails only when the
+  // Brings the map up to date for the sockets of one snapshot. `live_inodes` in any order;
+  // duplicates and 0 are ignored. Fails only when the
   // /proc root itself cannot be opened or listed.
   Status refresh(std::span<const uint64_t> live_inodes);
 
@@ -132,6 +132,9 @@ class OwnerMap {
   std::vector<int32_t> pids_;
   std::vector<uint64_t> live_;              // this snapshot's inodes, sorted, unique
   InodeIndex live_index_;                   // the same, for is_live()
+  std::vector<uint64_t> sort_scratch_;
+  std::vector<uint32_t> claim_counts_;      // rebuild_claims()'s counting sort
+  std::vector<Claim> unsorted_claims_;
   std::vector<Claim> claims_;               // live inodes only; from the last refresh
   std::vector<FdCheck> fd_checks_;
   std::vector<FdCheck> shared_checks_;

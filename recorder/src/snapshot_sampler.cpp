@@ -119,7 +119,6 @@ void SnapshotSampler::find_owners(Snapshot& out) {
   for (const Namespace& ns : out.namespaces)
     for (const Socket& s : ns.sockets)
       if (s.inode) inodes_.push_back(s.inode);
-  std::sort(inodes_.begin(), inodes_.end());
   if (Status st = owners_.refresh(inodes_); !st) out.errors.push_back({"owners", st.error().message});
   for (Namespace& ns : out.namespaces) {
     for (Socket& s : ns.sockets) {

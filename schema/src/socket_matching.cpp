@@ -47,26 +47,44 @@ uint64_t identity_hash(const Socket& s) {
 
 void SocketMatcher::match(const std::vector<Socket>& previous, const std::vector<Socket>& current,
                           std::vector<int32_t>& previous_of) {
-  size_t buckets = std::bit_ceil(previous.size() * 2 + 1);
-  bucket_head_.assign(buckets, 0);
-  chain_next_.assign(previous.size(), 0);
   taken_.assign(previous.size(), 0);
-  // Insert in reverse so each chain lists equal sockets in their original order.
-  for (size_t i = previous.size(); i-- > 0;) {
-    size_t b = identity_hash(previous[i]) & (buckets - 1);
-    chain_next_[i] = bucket_head_[b];
-    bucket_head_[b] = static_cast<uint32_t>(i + 1);
-  }
   previous_of.assign(current.size(), -1);
+  // A recorder's captures list the sockets in the kernel's order, which hardly changes between
+  // snapshots: the socket after the last one matched is tried first, and the hash table is
+  // only built for the first socket found elsewhere (a quiet snapshot never builds it).
+  bool built = false;
+  size_t next = 0;
   for (size_t c = 0; c < current.size(); ++c) {
-    size_t b = identity_hash(current[c]) & (buckets - 1);
+    if (next < previous.size() && !taken_[next] && same_identity(previous[next], current[c])) {
+      taken_[next] = 1;
+      previous_of[c] = static_cast<int32_t>(next++);
+      continue;
+    }
+    if (!built) {
+      build(previous);
+      built = true;
+    }
+    const size_t b = identity_hash(current[c]) & (bucket_head_.size() - 1);
     for (uint32_t p = bucket_head_[b]; p != 0; p = chain_next_[p - 1]) {
       if (!taken_[p - 1] && same_identity(previous[p - 1], current[c])) {
         taken_[p - 1] = 1;
         previous_of[c] = static_cast<int32_t>(p - 1);
+        next = p;
         break;
       }
     }
+  }
+}
+
+void SocketMatcher::build(const std::vector<Socket>& previous) {
+  const size_t buckets = std::bit_ceil(previous.size() * 2 + 1);
+  bucket_head_.assign(buckets, 0);
+  chain_next_.assign(previous.size(), 0);
+  // Insert in reverse so each chain lists equal sockets in their original order.
+  for (size_t i = previous.size(); i-- > 0;) {
+    const size_t b = identity_hash(previous[i]) & (buckets - 1);
+    chain_next_[i] = bucket_head_[b];
+    bucket_head_[b] = static_cast<uint32_t>(i + 1);
   }
 }
 

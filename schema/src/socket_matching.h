@@ -22,6 +22,8 @@ class SocketMatcher {
              std::vector<int32_t>& previous_of);
 
  private:
+  void build(const std::vector<Socket>& previous);
+
   std::vector<uint32_t> bucket_head_;  // open hash table of previous indices + 1 (0 = empty)
   std::vector<uint32_t> chain_next_;   // next previous index + 1 with the same bucket
   std::vector<uint8_t> taken_;

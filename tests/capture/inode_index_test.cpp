@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <random>
 #include <vector>
 
 namespace netsnap {
@@ -44,6 +45,22 @@ TEST(InodeIndex, EmptyAndRebuilt) {
   EXPECT_EQ(index.find(9), 0u);
   index.build({});
   EXPECT_EQ(index.find(9), InodeIndex::none);
+}
+
+TEST(SortInodes, AgreesWithStdSortSmallLargeAndWide) {
+  std::mt19937_64 random(7);
+  std::vector<uint64_t> scratch;
+  for (size_t count : {0, 5, 255, 256, 100000}) {
+    for (bool wide : {false, true}) {
+      std::vector<uint64_t> inodes(count);
+      for (uint64_t& v : inodes) v = wide ? random() : random() & 0xffffffff;
+      if (count > 10) inodes[3] = inodes[9];  // duplicates stay
+      std::vector<uint64_t> expected = inodes;
+      std::sort(expected.begin(), expected.end());
+      sort_inodes(inodes, scratch);
+      EXPECT_EQ(inodes, expected) << count << (wide ? " wide" : "");
+    }
+  }
 }
 
 }  // namespace
