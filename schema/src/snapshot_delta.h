@@ -39,6 +39,7 @@ class DeltaEncoder {
   std::vector<int32_t> current_of_;
   std::vector<Namespace> namespaces_;  // previous's, moved into current's order
   std::string removed_, changed_, counter_deltas_, columns_;
+  std::array<std::string, FIELD_COUNT> field_columns_;  // a changed field's values, per field
 };
 
 class DeltaDecoder {

@@ -80,17 +80,39 @@ void DeltaEncoder::encode(Snapshot& previous, const Snapshot& current,
     current_of_.assign(prev.sockets.size(), -1);
     for (size_t c = 0; c < previous_of_.size(); ++c)
       if (previous_of_[c] >= 0) current_of_[previous_of_[c]] = static_cast<int32_t>(c);
+    // One pass over the survivors: each changed one's mask, each changed field's value into
+    // that field's column (joined below: like values sit together, which is what zstd
+    // compresses best), then the socket takes its new values as a reader applies the delta.
+    // One pass, not one per field: 26 passes read 100,000 pairs of sockets from memory 26
+    // times. Field by field, not whole sockets: with tcp_info nearly every socket changes a
+    // field or two every snapshot, and copying each whole socket cost more than parsing.
     changed_index_.clear();
     changed_mask_.clear();
+    for (std::string& column : field_columns_) column.clear();
     for (size_t p = 0; p < prev.sockets.size(); ++p) {
       if (current_of_[p] < 0) continue;
-      const uint64_t mask = changed_fields(prev.sockets[p], cur.sockets[current_of_[p]]);
-      if (!mask) continue;
+      Socket& a = prev.sockets[p];
+      const Socket& b = cur.sockets[current_of_[p]];
+      const uint64_t changed = changed_fields(a, b);
+      if (!changed) continue;
       changed_index_.push_back(static_cast<uint32_t>(p));
-      changed_mask_.push_back(mask);
+      changed_mask_.push_back(changed);
+      for (uint64_t mask = changed; mask; mask &= mask - 1) {
+        const int f = __builtin_ctzll(mask);
+        std::string& column = field_columns_[f];
+        if (f == OWNERS_FIELD) put_owners(column, b.owners);
+        else if (is_counter_field(f)) put_varint(column, zigzag(static_cast<int64_t>(get_field(b, f) - get_field(a, f))));
+        else put_varint(column, get_field(b, f));
+      }
+      // After all of its values: a counter's difference reads the old value (and a socket
+      // gaining tcp_info reads its old fields as zeros).
+      for (uint64_t mask = changed; mask; mask &= mask - 1) {
+        const int f = __builtin_ctzll(mask);
+        if (f == OWNERS_FIELD) a.owners = b.owners;
+        else set_field(a, f, get_field(b, f));
+      }
     }
-    // Columns: indices (as gaps), masks, then each field's values for the sockets that
-    // changed it: like values sit together, which is what zstd compresses best.
+    // Columns: indices (as gaps), masks, then each field's values.
     changed_.clear();
     put_varint(changed_, changed_index_.size());
     size_t last_changed = 0;
@@ -99,15 +121,7 @@ void DeltaEncoder::encode(Snapshot& previous, const Snapshot& current,
       last_changed = p;
     }
     for (uint64_t mask : changed_mask_) put_varint(changed_, mask);
-    for (int f = 0; f < FIELD_COUNT; ++f)
-      for (size_t i = 0; i < changed_index_.size(); ++i) {
-        if (!(changed_mask_[i] >> f & 1)) continue;
-        const Socket& a = prev.sockets[changed_index_[i]];
-        const Socket& b = cur.sockets[current_of_[changed_index_[i]]];
-        if (f == OWNERS_FIELD) put_owners(changed_, b.owners);
-        else if (is_counter_field(f)) put_varint(changed_, zigzag(static_cast<int64_t>(get_field(b, f) - get_field(a, f))));
-        else put_varint(changed_, get_field(b, f));
-      }
+    for (const std::string& column : field_columns_) changed_ += column;
     ns_out.setRemoved(wire_codec::bytes_of(removed_));
     ns_out.setChanged(wire_codec::bytes_of(changed_));
     added_.clear();
@@ -119,21 +133,9 @@ void DeltaEncoder::encode(Snapshot& previous, const Snapshot& current,
     encode_socket_columns(added_, columns_);
     ns_out.setAdded(wire_codec::bytes_of(columns_));
 
-    // Now the order a reader rebuilds, in place: changed sockets take their new values, each
-    // removed one (from the last down) is replaced by the socket at the end, new ones are
-    // appended in current order.
-    // Field by field, as a reader applies the delta: with tcp_info nearly every socket changes
-    // a field or two every snapshot, and copying each whole socket cost more than the dump's
-    // parsing.
-    for (size_t i = 0; i < changed_index_.size(); ++i) {
-      Socket& to = prev.sockets[changed_index_[i]];
-      const Socket& from = cur.sockets[current_of_[changed_index_[i]]];
-      for (uint64_t mask = changed_mask_[i]; mask; mask &= mask - 1) {
-        const int f = __builtin_ctzll(mask);
-        if (f == OWNERS_FIELD) to.owners = from.owners;
-        else set_field(to, f, get_field(from, f));
-      }
-    }
+    // Now the order a reader rebuilds, in place (changed sockets have their new values
+    // already): each removed one (from the last down) is replaced by the socket at the end,
+    // new ones are appended in the stored order.
     for (size_t p = prev.sockets.size(); p-- > 0;) {
       if (survives_[p]) continue;
       if (p + 1 != prev.sockets.size()) prev.sockets[p] = std::move(prev.sockets.back());
