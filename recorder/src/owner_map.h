@@ -134,7 +134,7 @@ class OwnerMap {
   InodeIndex live_index_;                   // the same, for is_live()
   std::vector<uint64_t> sort_scratch_;
   std::vector<uint32_t> claim_counts_;      // rebuild_claims()'s counting sort
-  std::vector<Claim> unsorted_claims_;
+  std::vector<uint32_t> claim_positions_;   // each cached fd's inode's position in live_
   std::vector<Claim> claims_;               // live inodes only; from the last refresh
   std::vector<FdCheck> fd_checks_;
   std::vector<FdCheck> shared_checks_;

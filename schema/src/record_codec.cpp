@@ -31,23 +31,35 @@ void RecordEncoder::compress(RecordType type, uint64_t seq, int64_t wall_ns,
 
   // Window and tables capped at 1 MB / 512 K entries: keys of 100,000 sockets at level 9 would
   // otherwise take a 13 MB context for a compression gain under 1%.
-  ZSTD_CCtx_reset(cctx_, ZSTD_reset_session_only);
-  ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, zstd_level);
-  const ZSTD_compressionParameters defaults = ZSTD_getCParams(zstd_level, raw_size, 0);
-  ZSTD_CCtx_setParameter(cctx_, ZSTD_c_windowLog, std::min<int>(defaults.windowLog, 20));
-  ZSTD_CCtx_setParameter(cctx_, ZSTD_c_hashLog, std::min<int>(defaults.hashLog, 19));
-  ZSTD_CCtx_setParameter(cctx_, ZSTD_c_chainLog, std::min<int>(defaults.chainLog, 19));
-  ZSTD_CCtx_setPledgedSrcSize(cctx_, raw_size);
+  // Keys get a context of their own, freed after each: zstd keeps a context's largest
+  // workspace while it is less than 3x too large, so a key's (5 MB at level 9) would stay for
+  // the deltas after it, which need ~2 MB. Keys come once every few hundred snapshots.
+  struct KeyContext {
+    ZSTD_CCtx* cctx = ZSTD_createCCtx();
+    ~KeyContext() { ZSTD_freeCCtx(cctx); }
+  };
+  std::optional<KeyContext> key_context;
+  if (type == RecordType::key) key_context.emplace();
+  ZSTD_CCtx* const context = key_context ? key_context->cctx : cctx_;
+  if (context != nullptr) {
+    ZSTD_CCtx_reset(context, ZSTD_reset_session_only);
+    ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, zstd_level);
+    const ZSTD_compressionParameters defaults = ZSTD_getCParams(zstd_level, raw_size, 0);
+    ZSTD_CCtx_setParameter(context, ZSTD_c_windowLog, std::min<int>(defaults.windowLog, 20));
+    ZSTD_CCtx_setParameter(context, ZSTD_c_hashLog, std::min<int>(defaults.hashLog, 19));
+    ZSTD_CCtx_setParameter(context, ZSTD_c_chainLog, std::min<int>(defaults.chainLog, 19));
+    ZSTD_CCtx_setPledgedSrcSize(context, raw_size);
+  }
   out.resize(FRAME_HEADER_SIZE + std::min<size_t>(ZSTD_compressBound(raw_size), 64 << 10));
   size_t used = FRAME_HEADER_SIZE;
-  bool failed = false;
+  bool failed = context == nullptr;  // out of memory for a key's context: stored plain
   for (size_t i = 0; i < pieces.size() && !failed; ++i) {
     ZSTD_inBuffer in{pieces[i].first, pieces[i].second, 0};
     const ZSTD_EndDirective mode = i + 1 == pieces.size() ? ZSTD_e_end : ZSTD_e_continue;
     for (;;) {
       if (out.size() - used < ZSTD_CStreamOutSize() / 2) out.resize(out.size() + out.size() / 2 + ZSTD_CStreamOutSize());
       ZSTD_outBuffer dst{out.data(), out.size(), used};
-      const size_t left = ZSTD_compressStream2(cctx_, &dst, &in, mode);
+      const size_t left = ZSTD_compressStream2(context, &dst, &in, mode);
       used = dst.pos;
       if (ZSTD_isError(left)) {
         failed = true;

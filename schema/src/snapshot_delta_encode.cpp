@@ -121,9 +121,13 @@ void DeltaEncoder::encode(Snapshot& previous, const Snapshot& current,
       last_changed = p;
     }
     for (uint64_t mask : changed_mask_) put_varint(changed_, mask);
-    for (const std::string& column : field_columns_) changed_ += column;
     ns_out.setRemoved(wire_codec::bytes_of(removed_));
-    ns_out.setChanged(wire_codec::bytes_of(changed_));
+    // Indices and masks, then the columns, copied once, into the message.
+    size_t changed_bytes = changed_.size();
+    for (const std::string& column : field_columns_) changed_bytes += column.size();
+    auto changed = ns_out.initChanged(changed_bytes);
+    uint8_t* to = std::copy(changed_.begin(), changed_.end(), changed.begin());
+    for (const std::string& column : field_columns_) to = std::copy(column.begin(), column.end(), to);
     added_.clear();
     for (size_t c = 0; c < cur.sockets.size(); ++c)
       if (previous_of_[c] < 0) added_.push_back(&cur.sockets[c]);

@@ -1,4 +1,4 @@
-// OwnerList: inline up to three pids, heap beyond, and vector semantics either way.
+// OwnerList: inline up to two pids, heap beyond, and vector semantics either way.
 #include <gtest/gtest.h>
 
 #include <utility>
@@ -26,7 +26,8 @@ TEST(OwnerList, GrowsPastItsInlineCapacityKeepingOrder) {
 
 TEST(OwnerList, CopiesAndMovesAreIndependentInlineAndOnTheHeap) {
   for (const std::vector<int32_t>& pids :
-       {std::vector<int32_t>{}, std::vector<int32_t>{42}, std::vector<int32_t>{1, 2, 3, 4, 5}}) {
+       {std::vector<int32_t>{}, std::vector<int32_t>{42}, std::vector<int32_t>{1, 2},
+        std::vector<int32_t>{1, 2, 3}, std::vector<int32_t>{1, 2, 3, 4, 5}}) {
     const OwnerList original(pids);
     OwnerList copy = original;
     EXPECT_EQ(copy, original);
@@ -50,6 +51,22 @@ TEST(OwnerList, EqualityComparesThePids) {
   OwnerList spilled{1, 2, 3, 4};
   spilled.resize(2);
   EXPECT_EQ(spilled, OwnerList({1, 2}));
+}
+
+TEST(OwnerList, SixteenBytesAndSelfAssignment) {
+  static_assert(sizeof(OwnerList) == 16);
+  OwnerList list{1, 2, 3, 4};
+  const OwnerList& same = list;
+  list = same;  // NOLINT: self-assignment keeps the pids
+  EXPECT_EQ(as_vector(list), (std::vector<int32_t>{1, 2, 3, 4}));
+  list = std::move(list);  // NOLINT: self-move too
+  EXPECT_EQ(list.size(), 4u);
+  list.clear();
+  list.push_back(5);  // cleared: the heap storage is reused
+  EXPECT_EQ(as_vector(list), (std::vector<int32_t>{5}));
+  OwnerList from_inline{9};
+  list = std::move(from_inline);  // heap released, inline taken
+  EXPECT_EQ(as_vector(list), (std::vector<int32_t>{9}));
 }
 
 }  // namespace
