@@ -1,4 +1,4 @@
-// OwnerList: inline up to two pids, heap beyond, and vector semantics either way.
+// OwnerList: inline up to three pids, heap beyond, and vector semantics either way.
 #include <gtest/gtest.h>
 
 #include <utility>
@@ -53,8 +53,8 @@ TEST(OwnerList, EqualityComparesThePids) {
   EXPECT_EQ(spilled, OwnerList({1, 2}));
 }
 
-TEST(OwnerList, SixteenBytesAndSelfAssignment) {
-  static_assert(sizeof(OwnerList) == 16);
+TEST(OwnerList, TwentyFourBytesAndSelfAssignment) {
+  static_assert(sizeof(OwnerList) == 24);
   OwnerList list{1, 2, 3, 4};
   const OwnerList& same = list;
   list = same;  // NOLINT: self-assignment keeps the pids

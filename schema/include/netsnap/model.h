@@ -89,7 +89,7 @@ struct TcpInfo {
   bool operator==(const TcpInfo&) const = default;
 };
 
-// Members ordered by size, without padding between them (224 bytes): the recorder holds two
+// Members ordered by size, without padding between them (232 bytes): the recorder holds two
 // arrays of 100,000 of these, the analyzer millions while replaying.
 struct Socket {
   uint8_t family = 0;  // AF_INET, AF_INET6, AF_UNIX
