@@ -24,15 +24,18 @@ for f in ./usr/bin/netsnap-record ./usr/bin/netsnap-analyze ./usr/lib/systemd/sy
          ./usr/share/man/man1/netsnap-analyze.1 ./usr/share/bash-completion/completions/netsnap-analyze; do
   grep -qx -- "$f" <<<"$got" || fail "the .deb lacks $f"
 done
-dpkg-deb -c "$deb" | awk '$6 == "./usr/bin/netsnap-record" { exit !($1 == "-rwxr-xr-x" && $2 == "root/root") }' ||
+# Listings are read whole before they are searched: a reader that stops at its match closes
+# the pipe, and with pipefail the writer's SIGPIPE failed this test now and then.
+listing=$(dpkg-deb -c "$deb")
+awk '$6 == "./usr/bin/netsnap-record" { exit !($1 == "-rwxr-xr-x" && $2 == "root/root") }' <<<"$listing" ||
   fail "netsnap-record is not -rwxr-xr-x root/root in the .deb"
 
 # The unit in the package runs /usr/bin/netsnap-record.
-dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/lib/systemd/system/netsnap-record.service |
-  grep -q '^ExecStart=/usr/bin/netsnap-record ' || fail "the packaged unit does not run /usr/bin/netsnap-record"
+unit=$(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/lib/systemd/system/netsnap-record.service)
+grep -q '^ExecStart=/usr/bin/netsnap-record ' <<<"$unit" || fail "the packaged unit does not run /usr/bin/netsnap-record"
 
 # Control: name, version, dependencies from the binaries' libraries, the maintainer scripts.
-dpkg-deb -f "$deb" Package | grep -qx netsnap || fail "Package: $(dpkg-deb -f "$deb" Package)"
+[ "$(dpkg-deb -f "$deb" Package)" = netsnap ] || fail "Package: $(dpkg-deb -f "$deb" Package)"
 depends=$(dpkg-deb -f "$deb" Depends)
 for library in libc6 libstdc++6 libzstd1 libcapnp; do
   [[ $depends == *"$library"* ]] || fail "Depends lacks $library: $depends"
