@@ -266,6 +266,14 @@ struct SnapshotDelta {
   counters @11 :List(CounterTable);
   settingsChanged @12 :List(Setting);
   usersAdded @13 :List(UserName);
+  processOrigins @14 :Data;
+    # Format 2 and later. When processesUnchanged is false and this is not empty, `processes`
+    # lists only the new processes and those that changed more than their fdCount, and this
+    # gives the whole new table against the previous one, in LEB128 varints: the new table's
+    # process count; for each of its processes in order, 0 for the next process of
+    # `processes`, or zigzag(i - next) + 1 for the previous table's process at index i, where
+    # next is one past the last such index (0 at first); then for each process taken from the
+    # previous table, in order, zigzag(new fdCount - old). Empty: `processes` is the whole table.
 }
 
 struct IndexEntry {

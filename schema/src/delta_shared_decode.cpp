@@ -4,6 +4,7 @@
 // same damage.
 #include <bit>
 
+#include "process_table_delta.h"
 #include "reader_limits.h"
 #include "snapshot_delta.h"
 #include "socket_fields.h"
@@ -150,8 +151,13 @@ bool read_delta_rest(Snapshot& snapshot, wire::SnapshotDelta::Reader in, std::st
   if (!in.getProcessesUnchanged()) {
     if (in.getProcesses().size() > MAX_PROCESSES)
       return fail(why, over_limit(in.getProcesses().size(), "processes", MAX_PROCESSES));
-    snapshot.processes.clear();
-    for (auto p : in.getProcesses()) snapshot.processes.push_back(wire_codec::read_process(p));
+    if (in.getProcessOrigins().size() > 0) {
+      if (!apply_process_origins(snapshot.processes, in.getProcessOrigins(), in.getProcesses(), why))
+        return false;
+    } else {
+      snapshot.processes.clear();
+      for (auto p : in.getProcesses()) snapshot.processes.push_back(wire_codec::read_process(p));
+    }
   }
   if (in.getCounterLayoutUnchanged()) {
     auto bytes = in.getCounterDeltas();

@@ -24,6 +24,7 @@ struct RecordingWriter::State {
   FileHeader header;
   WriterOptions options;
   int fd = -1;
+  uint32_t format_version = FORMAT_VERSION;  // an appended file keeps its own
   uint64_t end = 0;  // file size: where the next frame goes
   uint64_t seq = 0;
   uint64_t since_key = 0;
@@ -67,7 +68,7 @@ struct RecordingWriter::State {
   Status write_header_record() {
     capnp::MallocMessageBuilder message;
     FileHeader h = header;
-    h.format_version = FORMAT_VERSION;
+    h.format_version = format_version;
     wire_codec::write_header(h, message.initRoot<wire::FileHeader>());
     encoder.encode(RecordType::header, 0, 0, message, [&](size_t) { return options.key_zstd_level; }, frame);
     return write_frame();
@@ -205,6 +206,8 @@ Result<RecordingWriter> RecordingWriter::append(const std::string& path, const F
       s->end = last.offset;
     }
   }
+  s->format_version = std::min(scan.format_version, FORMAT_VERSION);
+  s->delta.give_processes_against_previous(s->format_version >= 2);
   s->seq = scan.last_seq;
   s->last_index_offset = scan.last_index_offset;
   // Snapshots written after the last index record (a crash before close) go in our first one.

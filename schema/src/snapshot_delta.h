@@ -28,8 +28,13 @@ class DeltaEncoder {
   // order). In place, not into a copy: at 100,000 sockets a second socket array is 25 MB of
   // the recorder's memory and a 25 MB copy per snapshot.
   void encode(Snapshot& previous, const Snapshot& current, wire::SnapshotDelta::Builder out);
+  // False for files of format 1, whose readers take a delta's process table as the whole one.
+  void give_processes_against_previous(bool on) { processes_against_previous_ = on; }
 
  private:
+  bool processes_against_previous_ = true;
+  std::string process_origins_;
+  std::vector<const Process*> listed_processes_;
   SocketMatcher matcher_;
   std::vector<int32_t> previous_of_;
   std::vector<uint8_t> survives_;

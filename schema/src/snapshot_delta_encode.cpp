@@ -4,6 +4,7 @@
 // Decoding: snapshot_delta_decode.cpp.
 #include <algorithm>
 
+#include "process_table_delta.h"
 #include "snapshot_delta.h"
 #include "socket_columns.h"
 #include "socket_fields.h"
@@ -155,7 +156,13 @@ void DeltaEncoder::encode(Snapshot& previous, const Snapshot& current,
   std::swap(previous.namespaces, namespaces_);
 
   out.setProcessesUnchanged(previous.processes == current.processes);
-  if (previous.processes != current.processes) {
+  if (previous.processes != current.processes && processes_against_previous_) {
+    encode_process_origins(previous.processes, current.processes, process_origins_, listed_processes_);
+    out.setProcessOrigins(wire_codec::bytes_of(process_origins_));
+    auto processes = out.initProcesses(listed_processes_.size());
+    for (size_t i = 0; i < listed_processes_.size(); ++i)
+      wire_codec::write_process(*listed_processes_[i], processes[i]);
+  } else if (previous.processes != current.processes) {
     auto processes = out.initProcesses(current.processes.size());
     for (size_t i = 0; i < current.processes.size(); ++i)
       wire_codec::write_process(current.processes[i], processes[i]);

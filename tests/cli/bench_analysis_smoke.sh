@@ -17,6 +17,9 @@ grep -q "^| \`report\` peak RSS MB | [0-9]* |" "$out"
 grep -q "^| shell loop wall s | [0-9.]* |$" "$out"
 grep -q "the loop's counts equal timeline's TCP columns" "$out"
 grep -q "^| \`timeline\` >= 20x faster than the shell loop .* | [0-9.]*x " "$out"
-grep -q "^| steady (\`--churn 0\`) | [0-9.]* | [0-9.]* | [0-9.]* | [0-9.]* | [0-9.]* | [0-9.]* |$" "$out"
-grep -q "^| 10% churn (\`--churn 0.1\`) | [0-9.]* |" "$out"
+for text in -tuwxan -tuwxanpeo; do
+  grep -q "^| steady (\`--churn 0\`), text \`$text\` | [0-9.]* | [0-9.]* | [0-9.]* | [0-9.]* | [0-9.]* | [0-9.]* |$" "$out"
+  grep -q "^| 10% churn (\`--churn 0.1\`), text \`$text\` | [0-9.]* |" "$out"
+  grep -q "churn 0.1, text $text: [0-9.]*x" "$out"
+done
 echo "bench analysis smoke: ok"

@@ -77,7 +77,7 @@ done
 echo "hello" >"$work/text.netsnap"
 cp "$work/good.netsnap" "$work/newer.netsnap"
 printf '\x09' | dd of="$work/newer.netsnap" bs=1 seek=8 conv=notrunc status=none
-for case in "text.netsnap:not a netsnap recording" "newer.netsnap:newer format version 9, this build reads 1" \
+for case in "text.netsnap:not a netsnap recording" "newer.netsnap:newer format version 9, this build reads 2" \
             "missing.netsnap:No such file"; do
   file=${case%%:*} want=${case#*:}
   for command in info verify; do

@@ -13,7 +13,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # fixture: what verify says about it
 cases=(
-  "future-version:newer format version 7, this build reads 1"
+  "future-version:newer format version 7, this build reads 2"
   "header-version-lie:file header record says format version 9, the preamble 1"
   "raw-len-over-limit:record claims 4294967288 bytes decompressed, above the limit of 536870912"
   "zstd-claims-2-pow-62:zstd frame claims 4611686018427387904 bytes"

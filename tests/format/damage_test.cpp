@@ -158,7 +158,7 @@ TEST(Damage, RefusesNonRecordingsAndNewerVersionsWithOneClearLine) {
   write_all(path, newer);
   t = Timeline::open({path}, ScanMode::fast);
   ASSERT_FALSE(t.ok());
-  EXPECT_NE(t.error().message.find("newer format version 9, this build reads 1"), std::string::npos);
+  EXPECT_NE(t.error().message.find("newer format version 9, this build reads 2"), std::string::npos);
   t = Timeline::open({temp_path("missing.netsnap")}, ScanMode::fast);
   ASSERT_FALSE(t.ok());
   EXPECT_NE(t.error().message.find("No such file"), std::string::npos);

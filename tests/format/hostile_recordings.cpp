@@ -63,8 +63,9 @@ Bytes record(RecordType type, uint64_t seq, const Bytes& raw) {
   return frame(type, seq, zstd(raw, true), static_cast<uint32_t>(raw.size()));
 }
 
-// Preamble claiming `version`, then a file header record claiming `header_version`.
-Bytes file_start(uint32_t version = FORMAT_VERSION, uint32_t header_version = FORMAT_VERSION) {
+// Preamble claiming `version`, then a file header record claiming `header_version`. Format 1
+// by default: the committed files were made so, and every reader reads format 1.
+Bytes file_start(uint32_t version = 1, uint32_t header_version = 1) {
   Bytes out(PREAMBLE_SIZE);
   encode_preamble(std::span<uint8_t, PREAMBLE_SIZE>(out.data(), PREAMBLE_SIZE), version);
   FileHeader h = sample_header();
@@ -227,7 +228,9 @@ std::vector<HostileRecording> hostile_recordings() {
   auto add = [&](std::string file, std::string error, bool on_open, Bytes bytes) {
     out.push_back({std::move(file), std::move(error), on_open, std::move(bytes)});
   };
-  add("future-version.netsnap", "newer format version 7, this build reads 1", true, file_start(7));
+  add("future-version.netsnap",
+      "newer format version 7, this build reads " + std::to_string(FORMAT_VERSION), true,
+      file_start(7));
   add("header-version-lie.netsnap", "file header record says format version 9, the preamble 1",
       true, file_start(1, 9));
   add("raw-len-over-limit.netsnap",

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "format/sample_snapshots.h"
+#include "netsnap/frame.h"
 #include "netsnap/recording_reader.h"
 #include "netsnap/recording_writer.h"
 
@@ -68,7 +69,7 @@ TEST(RoundTrip, HeaderAndEverySnapshotFieldSurviveKeysAndDeltas) {
     auto timeline = Timeline::open({path}, ScanMode::full);
     ASSERT_TRUE(timeline.ok()) << timeline.error().message;
     FileHeader want = sample_header();
-    want.format_version = 1;
+    want.format_version = FORMAT_VERSION;
     EXPECT_EQ(timeline->header(), want);
     ASSERT_EQ(timeline->entries().size(), written.size());
     EXPECT_TRUE(timeline->damage().empty());

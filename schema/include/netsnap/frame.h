@@ -27,7 +27,10 @@
 
 namespace netsnap {
 
-inline constexpr uint32_t FORMAT_VERSION = 1;
+// 1: the first. 2: a delta's process table may be given against the previous one
+// (SnapshotDelta.processOrigins); readers of 1 would take it for the whole table, so files
+// that use it say 2, and a writer appending to a file of 1 keeps to 1.
+inline constexpr uint32_t FORMAT_VERSION = 2;
 inline constexpr std::string_view FILE_MAGIC{"NETSNAP\0", 8};
 inline constexpr size_t PREAMBLE_SIZE = 16;
 inline constexpr size_t FRAME_HEADER_SIZE = 40;

@@ -1,0 +1,96 @@
+#include "process_table_delta.h"
+
+#include <unordered_map>
+
+#include "reader_limits.h"
+#include "varint.h"
+#include "wire_codec.h"
+
+namespace netsnap {
+namespace {
+
+bool same_but_descriptors(const Process& a, const Process& b) {
+  return a.pid == b.pid && a.uid == b.uid && a.nofile_soft == b.nofile_soft &&
+         a.nofile_hard == b.nofile_hard && a.comm == b.comm && a.argv0 == b.argv0 &&
+         a.cmdline == b.cmdline;
+}
+
+}  // namespace
+
+void encode_process_origins(const std::vector<Process>& previous,
+                            const std::vector<Process>& current, std::string& origins,
+                            std::vector<const Process*>& listed) {
+  std::unordered_map<int32_t, size_t> index_of;
+  index_of.reserve(previous.size());
+  for (size_t i = 0; i < previous.size(); ++i) index_of.emplace(previous[i].pid, i);
+  origins.clear();
+  listed.clear();
+  std::string descriptors;
+  put_varint(origins, current.size());
+  size_t next = 0;  // one past the last reused index: a table in the same order costs 1s
+  for (const Process& p : current) {
+    auto it = index_of.find(p.pid);
+    if (it == index_of.end() || !same_but_descriptors(previous[it->second], p)) {
+      put_varint(origins, 0);
+      listed.push_back(&p);
+      continue;
+    }
+    const size_t i = it->second;
+    put_varint(origins, zigzag(static_cast<int64_t>(i) - static_cast<int64_t>(next)) + 1);
+    put_varint(descriptors, zigzag(int64_t(p.fd_count) - int64_t(previous[i].fd_count)));
+    next = i + 1;
+  }
+  origins += descriptors;
+}
+
+bool apply_process_origins(std::vector<Process>& table, kj::ArrayPtr<const kj::byte> origins,
+                           capnp::List<wire::Process>::Reader listed, std::string& why) {
+  auto fail = [&](std::string what) {
+    why = std::move(what);
+    return false;
+  };
+  VarintReader r(origins.begin(), origins.size());
+  uint64_t count = 0;
+  if (!r.next(count)) return fail("bad process origins");
+  if (count > MAX_PROCESSES) return fail(over_limit(count, "processes", MAX_PROCESSES));
+  if (count > r.remaining()) return fail("more processes than bytes");
+  std::vector<int64_t> from(count);  // previous index, or -1: the next listed process
+  size_t next = 0, reused = 0;
+  for (int64_t& f : from) {
+    uint64_t v;
+    if (!r.next(v)) return fail("bad process origins");
+    if (v == 0) {
+      f = -1;
+      continue;
+    }
+    const int64_t at = static_cast<int64_t>(next) + unzigzag(v - 1);
+    if (at < 0 || static_cast<uint64_t>(at) >= table.size())
+      return fail("process origin outside the previous table");
+    f = at;
+    next = static_cast<size_t>(at) + 1;
+    ++reused;
+  }
+  if (count - reused != listed.size())
+    return fail("process origins list " + std::to_string(count - reused) +
+                " new processes, the delta " + std::to_string(listed.size()));
+  std::vector<Process> out;
+  out.reserve(count);
+  size_t taken = 0;
+  for (const int64_t f : from) {
+    if (f < 0) {
+      out.push_back(wire_codec::read_process(listed[static_cast<unsigned>(taken++)]));
+      continue;
+    }
+    uint64_t v;
+    if (!r.next(v)) return fail("bad process descriptor counts");
+    out.push_back(table[static_cast<size_t>(f)]);  // copied: one process may be listed twice
+    // Unsigned arithmetic: a hostile difference wraps instead of overflowing.
+    out.back().fd_count =
+        static_cast<uint32_t>(out.back().fd_count + static_cast<uint64_t>(unzigzag(v)));
+  }
+  if (!r.at_end()) return fail("trailing bytes after process origins");
+  table = std::move(out);
+  return true;
+}
+
+}  // namespace netsnap
