@@ -258,7 +258,8 @@ struct SnapshotDelta {
     # Every namespace of this snapshot, in order. A namespace of the previous snapshot that is
     # not listed is gone; a new one has every socket in `added`.
   processesUnchanged @7 :Bool;  # true: same process table as the previous snapshot
-  processes @8 :List(Process);  # the whole table when processesUnchanged is false
+  processes @8 :List(Process);  # the whole table when processesUnchanged is false, unless
+                                # processOrigins is set (then only new and changed processes)
   counterLayoutUnchanged @9 :Bool;
     # true: same tables and names as before; `counterDeltas` holds zigzag LEB128 varints of
     # (new - old) for every value in order. false: `counters` holds the tables whole.
@@ -272,8 +273,9 @@ struct SnapshotDelta {
     # gives the whole new table against the previous one, in LEB128 varints: the new table's
     # process count; for each of its processes in order, 0 for the next process of
     # `processes`, or zigzag(i - next) + 1 for the previous table's process at index i, where
-    # next is one past the last such index (0 at first); then for each process taken from the
-    # previous table, in order, zigzag(new fdCount - old). Empty: `processes` is the whole table.
+    # next is one past the last such index (0 at first), each index at most once; then for each
+    # process taken from the previous table, in order, zigzag(new fdCount - old). Empty:
+    # `processes` is the whole table.
 }
 
 struct IndexEntry {

@@ -26,16 +26,19 @@ void encode_process_origins(const std::vector<Process>& previous,
   origins.clear();
   listed.clear();
   std::string descriptors;
+  std::vector<bool> taken(previous.size());  // a reader refuses an index given twice
   put_varint(origins, current.size());
   size_t next = 0;  // one past the last reused index: a table in the same order costs 1s
   for (const Process& p : current) {
     auto it = index_of.find(p.pid);
-    if (it == index_of.end() || !same_but_descriptors(previous[it->second], p)) {
+    if (it == index_of.end() || taken[it->second] ||
+        !same_but_descriptors(previous[it->second], p)) {
       put_varint(origins, 0);
       listed.push_back(&p);
       continue;
     }
     const size_t i = it->second;
+    taken[i] = true;
     put_varint(origins, zigzag(static_cast<int64_t>(i) - static_cast<int64_t>(next)) + 1);
     put_varint(descriptors, zigzag(int64_t(p.fd_count) - int64_t(previous[i].fd_count)));
     next = i + 1;
@@ -54,7 +57,15 @@ bool apply_process_origins(std::vector<Process>& table, kj::ArrayPtr<const kj::b
   if (!r.next(count)) return fail("bad process origins");
   if (count > MAX_PROCESSES) return fail(over_limit(count, "processes", MAX_PROCESSES));
   if (count > r.remaining()) return fail("more processes than bytes");
+  // Each previous process is taken once at most, so the new table is no larger than the old
+  // one and the listed ones together: a few bytes of origins cannot make it grow without
+  // bound by naming one large process again and again.
+  if (count > table.size() + listed.size())
+    return fail("process origins list " + std::to_string(count) + " processes, more than the " +
+                std::to_string(table.size()) + " before and " + std::to_string(listed.size()) +
+                " new");
   std::vector<int64_t> from(count);  // previous index, or -1: the next listed process
+  std::vector<bool> taken(table.size());
   size_t next = 0, reused = 0;
   for (int64_t& f : from) {
     uint64_t v;
@@ -63,10 +74,12 @@ bool apply_process_origins(std::vector<Process>& table, kj::ArrayPtr<const kj::b
       f = -1;
       continue;
     }
-    const int64_t at = static_cast<int64_t>(next) + unzigzag(v - 1);
-    if (at < 0 || static_cast<uint64_t>(at) >= table.size())
-      return fail("process origin outside the previous table");
-    f = at;
+    // Unsigned: a hostile difference wraps around (and lands outside) instead of overflowing.
+    const uint64_t at = static_cast<uint64_t>(next) + static_cast<uint64_t>(unzigzag(v - 1));
+    if (at >= table.size()) return fail("process origin outside the previous table");
+    if (taken[at]) return fail("process origin " + std::to_string(at) + " given twice");
+    taken[at] = true;
+    f = static_cast<int64_t>(at);
     next = static_cast<size_t>(at) + 1;
     ++reused;
   }
@@ -75,15 +88,15 @@ bool apply_process_origins(std::vector<Process>& table, kj::ArrayPtr<const kj::b
                 " new processes, the delta " + std::to_string(listed.size()));
   std::vector<Process> out;
   out.reserve(count);
-  size_t taken = 0;
+  size_t listed_taken = 0;
   for (const int64_t f : from) {
     if (f < 0) {
-      out.push_back(wire_codec::read_process(listed[static_cast<unsigned>(taken++)]));
+      out.push_back(wire_codec::read_process(listed[static_cast<unsigned>(listed_taken++)]));
       continue;
     }
     uint64_t v;
     if (!r.next(v)) return fail("bad process descriptor counts");
-    out.push_back(table[static_cast<size_t>(f)]);  // copied: one process may be listed twice
+    out.push_back(table[static_cast<size_t>(f)]);
     // Unsigned arithmetic: a hostile difference wraps instead of overflowing.
     out.back().fd_count =
         static_cast<uint32_t>(out.back().fd_count + static_cast<uint64_t>(unzigzag(v)));

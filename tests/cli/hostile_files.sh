@@ -24,6 +24,7 @@ cases=(
   "too-many-sockets:3,000,000,000 sockets exceeds the limit of 16,777,216"
   "too-many-owners:18,446,744,073,709,551,615 owners of one socket exceeds the limit of 65,536"
   "delta-past-snapshot:removed index out of range"
+  "process-origins-repeat:process origins list 100000 processes, more than the 1 before and 0 new"
 )
 [ "${#cases[@]}" -eq "$(ls "$src"/fixtures/hostile/*.netsnap | grep -vc injected-names)" ] ||
   fail "a fixture in fixtures/hostile/ has no case here"

@@ -215,6 +215,38 @@ Bytes delta_past_snapshot() {
   return out;
 }
 
+// Format 2: a key whose one process has a 1 MiB command line, then a delta whose process
+// origins name that process 100,000 times (a few hundred bytes asking for 100 GB of copies).
+Bytes process_origins_repeat() {
+  Snapshot key;
+  key.seq = 1;
+  key.wall_ns = START_NS + 1'000'000'000;
+  key.namespaces.push_back({NAMESPACE_INODE, "", {unix_socket(7, "/run/a")}});
+  key.processes.push_back({4242, 0, "big", "/usr/bin/big", {std::string(1 << 20, 'x')}, 9, 1024, 4096});
+  capnp::MallocMessageBuilder key_message;
+  wire_codec::write_snapshot(key, key_message.initRoot<wire::Snapshot>());
+  Bytes out = record(RecordType::key, 1, flat(key_message));
+
+  capnp::MallocMessageBuilder message;
+  auto d = message.initRoot<wire::SnapshotDelta>();
+  d.setSeq(2);
+  d.setWallNs(START_NS + 2'000'000'000);
+  d.setProcessesUnchanged(false);
+  d.setCounterLayoutUnchanged(true);
+  auto ns = d.initNamespaces(1);
+  ns[0].setInode(NAMESPACE_INODE);
+  ns[0].setAdded(wire_codec::bytes_of(columns_of({})));  // valid sockets: the processes fail
+  constexpr uint64_t repeats = 100'000;
+  std::string origins;
+  put_varint(origins, repeats);
+  put_varint(origins, 1);  // index 0
+  for (uint64_t i = 1; i < repeats; ++i) put_varint(origins, zigzag(-1) + 1);  // index 0 again
+  for (uint64_t i = 0; i < repeats; ++i) put_varint(origins, 0);  // descriptor differences
+  d.setProcessOrigins(wire_codec::bytes_of(origins));
+  append(out, record(RecordType::delta, 2, flat(message)));
+  return out;
+}
+
 Bytes with_start(const Bytes& records) {
   Bytes out = file_start();
   append(out, records);
@@ -260,6 +292,12 @@ std::vector<HostileRecording> hostile_recordings() {
       with_start(record(RecordType::key, 1, key_with_columns(owners_beyond_cap()))));
   add("delta-past-snapshot.netsnap", "removed index out of range", false,
       with_start(delta_past_snapshot()));
+  {
+    Bytes bytes = file_start(2, 2);
+    append(bytes, process_origins_repeat());
+    add("process-origins-repeat.netsnap",
+        "process origins list 100000 processes, more than the 1 before and 0 new", false, bytes);
+  }
   return out;
 }
 

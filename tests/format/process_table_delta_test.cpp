@@ -50,6 +50,11 @@ TEST(ProcessOrigins, OnlyNewAndChangedProcessesAreStoredWhole) {
   EXPECT_EQ(table, current);
   EXPECT_EQ(listed, 0u);  // descriptor counts travel as differences
 
+  // The same pid twice (a table read while a pid was reused): the second one is stored whole.
+  std::tie(table, listed) = round_trip(previous, {process(10, 6), process(10, 6)});
+  EXPECT_EQ(table, (std::vector<Process>{process(10, 6), process(10, 6)}));
+  EXPECT_EQ(listed, 1u);
+
   current[1].cmdline.push_back("--reloaded");
   current.push_back(process(40, 1, "java"));
   std::tie(table, listed) = round_trip(previous, current);
@@ -97,6 +102,10 @@ TEST(ProcessOrigins, MalformedOriginsAreRefusedWithAReason) {
   refused({1, 1, 0, 7}, "trailing bytes");
   refused({5, 1}, "more processes than bytes");
   refused({uint64_t(1) << 40}, "processes");
+  refused({3, 1, 1, 1, 0, 0, 0}, "3 processes, more than the 2 before and 0 new");
+  refused({2, 1, zigzag(-1) + 1, 0, 0}, "process origin 0 given twice");
+  // A difference near 2^63 from a nonzero start: wraps to outside the table, no overflow (UBSan).
+  refused({2, 1, UINT64_MAX, 0, 0}, "outside the previous table");
   // A legal one for contrast: the second process alone, with one more descriptor.
   std::string bytes;
   for (uint64_t v : {uint64_t(1), zigzag(1) + 1, zigzag(1)}) put_varint(bytes, v);
@@ -170,6 +179,7 @@ TEST(ProcessOrigins, NewFilesUseThemAndAppendedFilesOfFormatOneDoNot) {
       EXPECT_EQ(cursor.current().processes, written[n - 1 - old_snapshots].processes);
     }
   }
+  EXPECT_EQ(n, old_snapshots + written.size());
 }
 
 }  // namespace
