@@ -9,6 +9,7 @@ if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then
   echo "bench performance smoke: skipped (needs root and ip)"
   exit 0
 fi
+namespaces_before=$(ip netns list | grep -o '^netsnap-bench-[^ ]*' || true)
 out=$(mktemp) log=$(mktemp)
 trap 'rm -f "$out" "$log"' EXIT
 if ! bash "$src/bench/run-performance-bench" --smoke --build "$bin/.." --output "$out" >/dev/null 2>"$log"; then
@@ -21,6 +22,11 @@ for line in "^## Capture, " "^## Analysis and storage, " "^| recorder with owner
   "churn 0.1, text -tuwxanpeo: [0-9.]*x"; do
   grep -q -- "$line" "$out" || { echo "bench performance smoke: no line matching '$line' in the results" >&2; exit 1; }
 done
+namespaces_after=$(ip netns list | grep -o '^netsnap-bench-[^ ]*' || true)
+if [ "$namespaces_after" != "$namespaces_before" ]; then
+  echo "bench performance smoke: a namespace was left behind" >&2
+  exit 1
+fi
 # A bad argument is one line and exit 2, before anything runs.
 status=0
 bash "$src/bench/run-performance-bench" --frobnicate >/dev/null 2>"$log" || status=$?
