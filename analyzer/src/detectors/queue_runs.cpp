@@ -97,14 +97,37 @@ void QueueRuns::update(const FeedContext& context, uint64_t netns, const Socket&
 }
 
 QueueRuns::Tracked& QueueRuns::track(uint64_t netns, const Socket& socket) {
-  auto [tracked, inserted] = tracked_.try_emplace(socket_identity(netns, socket));
+  const SocketIdentity id = socket_identity(netns, socket);
+  auto [tracked, inserted] = tracked_.try_emplace(id);
   if (inserted) {
     tracked->local_ip = ip_key(socket.local, socket.family);
     tracked->remote_ip = ip_key(socket.remote, socket.family);
     tracked->local_port = socket.local.port;
     tracked->remote_port = socket.remote.port;
+    if (Counted* kept = counted_.size() ? counted_.find(id) : nullptr) {
+      for (size_t side = 0; side < 2; ++side) {
+        tracked->runs[side].group = kept->group[side];
+        tracked->runs[side].group_pid = kept->group_pid[side];
+        tracked->runs[side].counted = kept->counted[side];
+      }
+      counted_.erase(id);
+    }
   }
   return *tracked;
+}
+
+// A socket whose queues are both at zero leaves tracked_; what it must remember goes to counted_.
+void QueueRuns::drop_if_idle(const SocketIdentity& id, Tracked& tracked) {
+  if (tracked.runs[0].active || tracked.runs[1].active) return;
+  if (tracked.runs[0].counted || tracked.runs[1].counted) {
+    Counted& kept = *counted_.try_emplace(id).first;
+    for (size_t side = 0; side < 2; ++side) {
+      kept.group[side] = tracked.runs[side].group;
+      kept.group_pid[side] = tracked.runs[side].group_pid;
+      kept.counted[side] = tracked.runs[side].counted;
+    }
+  }
+  tracked_.erase(id);  // `tracked` dangles from here
 }
 
 void QueueRuns::reset(const FeedContext& context) {
@@ -114,6 +137,7 @@ void QueueRuns::reset(const FeedContext& context) {
       end(context.clock, tracked, side, context.moment.ordinal);
   });
   tracked_.clear();
+  counted_.clear();
   for (Groups& g : groups_) g.reset();
 }
 
@@ -125,8 +149,9 @@ void QueueRuns::added(const FeedContext& context, uint64_t netns, const Socket& 
 }
 
 void QueueRuns::removed(const FeedContext& context, uint64_t netns, const Socket& socket) {
-  if (tracked_.size() == 0) return;
+  if (tracked_.size() == 0 && counted_.size() == 0) return;
   const SocketIdentity id = socket_identity(netns, socket);
+  if (counted_.size()) counted_.erase(id);
   Tracked* tracked = tracked_.find(id);
   if (!tracked) return;
   for (QueueSide side : {QueueSide::recv, QueueSide::send})
@@ -139,10 +164,12 @@ void QueueRuns::changed(const FeedContext& context, uint64_t netns, const Socket
   const bool ok = eligible(after);
   const uint32_t recv = ok ? after.recv_q : 0, send = ok ? after.send_q : 0;
   if (before.recv_q == 0 && before.send_q == 0 && recv == 0 && send == 0) return;  // other fields
-  Tracked* tracked = tracked_.find(socket_identity(netns, before));
+  const SocketIdentity id = socket_identity(netns, before);
+  Tracked* tracked = tracked_.find(id);
   if (!tracked) tracked = &track(netns, after);
   update(context, netns, after, *tracked, QueueSide::recv, recv);
   update(context, netns, after, *tracked, QueueSide::send, send);
+  drop_if_idle(id, *tracked);
 }
 
 void QueueRuns::end_snapshot(const FeedContext& context) {

@@ -3,8 +3,8 @@
 // nonzero, holds or grows while the value does not decrease, and ends when it decreases (the
 // application read, or the peer acknowledged: a new run may start at the lower value), drops
 // to zero, or the socket closes. A socket is tracked from its first nonzero queue until it
-// closes, both queues in one entry (one lookup per event; its groups are looked up once), and
-// only queue events cost anything: an unchanged queue keeps its run going for free. A run held
+// closes, both queues in one entry while a run goes on (one lookup per event), and only queue
+// events cost anything: an unchanged queue keeps its run going for free. A run held
 // for queue_min_snapshots snapshots "qualifies" and is credited to its group.
 #pragma once
 
@@ -101,10 +101,25 @@ class QueueRuns {
   void update(const FeedContext& context, uint64_t netns, const Socket& socket, Tracked& tracked,
               QueueSide side, uint32_t now);
   Tracked& track(uint64_t netns, const Socket& socket);
+  void drop_if_idle(const SocketIdentity& id, Tracked& tracked);
+
+  // What a socket keeps between its runs when it already counts in a group's `sockets`: its
+  // group and owner per side (a socket that does not count needs nothing: its next run looks
+  // its group up again and would start uncounted anyway).
+  struct Counted {
+    std::array<Groups::Handle, 2> group;
+    std::array<int32_t, 2> group_pid{-1, -1};
+    std::array<bool, 2> counted{false, false};
+  };
 
   const DetectorOptions& options_;
   std::array<Groups, 2> groups_;
+  // Sockets with a run going on. A socket leaves it when both of its queues are back at zero
+  // (into counted_ if it counts somewhere): only a few percent of the sockets hold a queue at
+  // once, and a table of every socket that ever held one outgrew the CPU caches at 100,000
+  // sockets, which made each queue change cost more as the host grew.
   FlatMap<SocketIdentity, Tracked, KeyHash<SocketIdentity>> tracked_;
+  FlatMap<SocketIdentity, Counted, KeyHash<SocketIdentity>> counted_;
   bool finished_ = false;
 };
 
