@@ -50,6 +50,44 @@ TEST(RecvQueueBacklog, AServerThatStopsReadingIsFoundOnItsPort) {
   EXPECT_EQ(f.evidence[0].what, "socket");
 }
 
+// A socket that holds a queue, drains to zero, sits idle (the tracker lets it go) and holds
+// again counts once among the sockets affected, with both runs; after it changes hands its
+// next run counts for the new owner.
+TEST(RecvQueueBacklog, ASocketCountsOnceAcrossIdlePeriodsAndAgainForANewOwner) {
+  TestHost host("recv-twice");
+  with_connection(host);
+  host.state.processes.push_back(process(3003, "/opt/app/heir", 10));
+  auto hold = [&](int snapshots) {
+    for (int i = 0; i < snapshots; ++i) {
+      by_cookie(host, 1).recv_q = 4096;
+      host.snap();
+    }
+  };
+  auto idle = [&](int snapshots) {
+    for (int i = 0; i < snapshots; ++i) {
+      by_cookie(host, 1).recv_q = 0;
+      by_cookie(host, 100 + i % 100).recv_q = i % 2 ? 0 : 10;  // other sockets come and go
+      host.snap();
+    }
+  };
+  hold(5), idle(4), hold(6), idle(3);
+  by_cookie(host, 1).owners = {3003};
+  hold(5), idle(1);
+  const auto findings = of_kind(host.run(), "recv_queue_backlog");
+  const Finding* first = nullptr;
+  const Finding* heir = nullptr;
+  for (const Finding& f : findings) {
+    if (f.subject.pid == server) first = &f;
+    if (f.subject.pid == 3003) heir = &f;
+  }
+  ASSERT_NE(first, nullptr) << describe(findings);
+  EXPECT_EQ(fact(*first, "runs"), 2);
+  EXPECT_EQ(fact(*first, "sockets_affected"), 1);
+  ASSERT_NE(heir, nullptr) << describe(findings);
+  EXPECT_EQ(fact(*heir, "runs"), 1);
+  EXPECT_EQ(fact(*heir, "sockets_affected"), 1);
+}
+
 TEST(RecvQueueBacklog, SpikesThatDrainAndIdlePoolsAreQuiet) {
   TestHost host("recv-spikes");
   with_connection(host);
