@@ -119,6 +119,7 @@ QueueRuns::Tracked& QueueRuns::track(uint64_t netns, const Socket& socket) {
 // A socket whose queues are both at zero leaves tracked_; what it must remember goes to counted_.
 void QueueRuns::drop_if_idle(const SocketIdentity& id, Tracked& tracked) {
   if (tracked.runs[0].active || tracked.runs[1].active) return;
+  if (tracked_.size() <= idle_kept) return;
   if (tracked.runs[0].counted || tracked.runs[1].counted) {
     Counted& kept = *counted_.try_emplace(id).first;
     for (size_t side = 0; side < 2; ++side) {
