@@ -86,22 +86,29 @@ bool apply_process_origins(std::vector<Process>& table, kj::ArrayPtr<const kj::b
   if (count - reused != listed.size())
     return fail("process origins list " + std::to_string(count - reused) +
                 " new processes, the delta " + std::to_string(listed.size()));
+  std::vector<uint64_t> descriptor_changes(reused);
+  for (uint64_t& v : descriptor_changes)
+    if (!r.next(v)) return fail("bad process descriptor counts");
+  if (!r.at_end()) return fail("trailing bytes after process origins");
+  // The listed ones are read (which may throw on a damaged message) before anything moves;
+  // then the previous processes move into the new table (each is taken once), so a replay
+  // copies no command lines, and a refused delta leaves `table` as it was.
+  std::vector<Process> fresh;
+  fresh.reserve(listed.size());
+  for (auto p : listed) fresh.push_back(wire_codec::read_process(p));
   std::vector<Process> out;
   out.reserve(count);
-  size_t listed_taken = 0;
+  size_t fresh_taken = 0, changes_taken = 0;
   for (const int64_t f : from) {
     if (f < 0) {
-      out.push_back(wire_codec::read_process(listed[static_cast<unsigned>(listed_taken++)]));
+      out.push_back(std::move(fresh[fresh_taken++]));
       continue;
     }
-    uint64_t v;
-    if (!r.next(v)) return fail("bad process descriptor counts");
-    out.push_back(table[static_cast<size_t>(f)]);
+    out.push_back(std::move(table[static_cast<size_t>(f)]));
     // Unsigned arithmetic: a hostile difference wraps instead of overflowing.
-    out.back().fd_count =
-        static_cast<uint32_t>(out.back().fd_count + static_cast<uint64_t>(unzigzag(v)));
+    out.back().fd_count = static_cast<uint32_t>(
+        out.back().fd_count + static_cast<uint64_t>(unzigzag(descriptor_changes[changes_taken++])));
   }
-  if (!r.at_end()) return fail("trailing bytes after process origins");
   table = std::move(out);
   return true;
 }

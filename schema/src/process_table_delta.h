@@ -20,8 +20,9 @@ void encode_process_origins(const std::vector<Process>& previous,
                             const std::vector<Process>& current, std::string& origins,
                             std::vector<const Process*>& listed);
 
-// Turns `table` (the previous one on entry) into the new one. False (with `why`) when the
-// origins are malformed or do not fit the previous table or the listed processes.
+// Turns `table` (the previous one on entry) into the new one. False (with `why`), `table`
+// unchanged, when the origins are malformed or do not fit the previous table or the listed
+// processes.
 bool apply_process_origins(std::vector<Process>& table, kj::ArrayPtr<const kj::byte> origins,
                            capnp::List<wire::Process>::Reader listed, std::string& why);
 

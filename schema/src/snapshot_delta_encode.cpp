@@ -155,17 +155,20 @@ void DeltaEncoder::encode(Snapshot& previous, const Snapshot& current,
   }
   std::swap(previous.namespaces, namespaces_);
 
-  out.setProcessesUnchanged(previous.processes == current.processes);
-  if (previous.processes != current.processes && processes_against_previous_) {
-    encode_process_origins(previous.processes, current.processes, process_origins_, listed_processes_);
-    out.setProcessOrigins(wire_codec::bytes_of(process_origins_));
+  const bool processes_unchanged = previous.processes == current.processes;
+  out.setProcessesUnchanged(processes_unchanged);
+  if (!processes_unchanged) {
+    if (processes_against_previous_) {
+      encode_process_origins(previous.processes, current.processes, process_origins_,
+                             listed_processes_);
+      out.setProcessOrigins(wire_codec::bytes_of(process_origins_));
+    } else {  // format 1: the whole table
+      listed_processes_.clear();
+      for (const Process& p : current.processes) listed_processes_.push_back(&p);
+    }
     auto processes = out.initProcesses(listed_processes_.size());
     for (size_t i = 0; i < listed_processes_.size(); ++i)
       wire_codec::write_process(*listed_processes_[i], processes[i]);
-  } else if (previous.processes != current.processes) {
-    auto processes = out.initProcesses(current.processes.size());
-    for (size_t i = 0; i < current.processes.size(); ++i)
-      wire_codec::write_process(current.processes[i], processes[i]);
   }
   bool same_layout = same_counter_layout(previous.counters, current.counters);
   out.setCounterLayoutUnchanged(same_layout);

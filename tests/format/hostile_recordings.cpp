@@ -189,12 +189,12 @@ std::string owners_beyond_cap() {
   return columns;
 }
 
-// A key of two sockets, then a delta removing the socket at position 5.
-Bytes delta_past_snapshot() {
-  Snapshot key;
+// A key record (seq 1) of `key`'s sockets and processes, then a delta record (seq 2) of one
+// namespace whose attack `fill` writes: the shape of every delta attack below.
+template <class Fill>
+Bytes key_then_delta(Snapshot key, bool processes_unchanged, const Fill& fill) {
   key.seq = 1;
   key.wall_ns = START_NS + 1'000'000'000;
-  key.namespaces.push_back({NAMESPACE_INODE, "", {unix_socket(7, "/run/a"), unix_socket(8, "/run/b")}});
   capnp::MallocMessageBuilder key_message;
   wire_codec::write_snapshot(key, key_message.initRoot<wire::Snapshot>());
   Bytes out = record(RecordType::key, 1, flat(key_message));
@@ -203,48 +203,43 @@ Bytes delta_past_snapshot() {
   auto d = message.initRoot<wire::SnapshotDelta>();
   d.setSeq(2);
   d.setWallNs(START_NS + 2'000'000'000);
-  d.setProcessesUnchanged(true);
+  d.setProcessesUnchanged(processes_unchanged);
   d.setCounterLayoutUnchanged(true);
   auto ns = d.initNamespaces(1);
   ns[0].setInode(NAMESPACE_INODE);
-  std::string removed;
-  put_varint(removed, 1);
-  put_varint(removed, 5);
-  ns[0].setRemoved(wire_codec::bytes_of(removed));
+  fill(d, ns[0]);
   append(out, record(RecordType::delta, 2, flat(message)));
   return out;
+}
+
+// A key of two sockets, then a delta removing the socket at position 5.
+Bytes delta_past_snapshot() {
+  Snapshot key;
+  key.namespaces.push_back({NAMESPACE_INODE, "", {unix_socket(7, "/run/a"), unix_socket(8, "/run/b")}});
+  return key_then_delta(key, true, [](wire::SnapshotDelta::Builder, wire::NamespaceDelta::Builder ns) {
+    std::string removed;
+    put_varint(removed, 1);
+    put_varint(removed, 5);
+    ns.setRemoved(wire_codec::bytes_of(removed));
+  });
 }
 
 // Format 2: a key whose one process has a 1 MiB command line, then a delta whose process
 // origins name that process 100,000 times (a few hundred bytes asking for 100 GB of copies).
 Bytes process_origins_repeat() {
   Snapshot key;
-  key.seq = 1;
-  key.wall_ns = START_NS + 1'000'000'000;
   key.namespaces.push_back({NAMESPACE_INODE, "", {unix_socket(7, "/run/a")}});
   key.processes.push_back({4242, 0, "big", "/usr/bin/big", {std::string(1 << 20, 'x')}, 9, 1024, 4096});
-  capnp::MallocMessageBuilder key_message;
-  wire_codec::write_snapshot(key, key_message.initRoot<wire::Snapshot>());
-  Bytes out = record(RecordType::key, 1, flat(key_message));
-
-  capnp::MallocMessageBuilder message;
-  auto d = message.initRoot<wire::SnapshotDelta>();
-  d.setSeq(2);
-  d.setWallNs(START_NS + 2'000'000'000);
-  d.setProcessesUnchanged(false);
-  d.setCounterLayoutUnchanged(true);
-  auto ns = d.initNamespaces(1);
-  ns[0].setInode(NAMESPACE_INODE);
-  ns[0].setAdded(wire_codec::bytes_of(columns_of({})));  // valid sockets: the processes fail
-  constexpr uint64_t repeats = 100'000;
-  std::string origins;
-  put_varint(origins, repeats);
-  put_varint(origins, 1);  // index 0
-  for (uint64_t i = 1; i < repeats; ++i) put_varint(origins, zigzag(-1) + 1);  // index 0 again
-  for (uint64_t i = 0; i < repeats; ++i) put_varint(origins, 0);  // descriptor differences
-  d.setProcessOrigins(wire_codec::bytes_of(origins));
-  append(out, record(RecordType::delta, 2, flat(message)));
-  return out;
+  return key_then_delta(key, false, [](wire::SnapshotDelta::Builder d, wire::NamespaceDelta::Builder ns) {
+    ns.setAdded(wire_codec::bytes_of(columns_of({})));  // valid sockets: the processes fail
+    constexpr uint64_t repeats = 100'000;
+    std::string origins;
+    put_varint(origins, repeats);
+    put_varint(origins, 1);  // index 0
+    for (uint64_t i = 1; i < repeats; ++i) put_varint(origins, zigzag(-1) + 1);  // index 0 again
+    for (uint64_t i = 0; i < repeats; ++i) put_varint(origins, 0);  // descriptor differences
+    d.setProcessOrigins(wire_codec::bytes_of(origins));
+  });
 }
 
 Bytes with_start(const Bytes& records) {

@@ -94,6 +94,7 @@ TEST(ProcessOrigins, MalformedOriginsAreRefusedWithAReason) {
     auto ptr = kj::arrayPtr(reinterpret_cast<const kj::byte*>(bytes.data()), bytes.size());
     EXPECT_FALSE(apply_process_origins(table, ptr, none, why));
     EXPECT_NE(why.find(reason), std::string::npos) << why;
+    EXPECT_EQ(table, previous) << "a refused delta changed the table: " << reason;
   };
   refused({2, 1, zigzag(5) + 1, 0, 0}, "outside the previous table");
   refused({1, zigzag(-1) + 1, 0}, "outside the previous table");

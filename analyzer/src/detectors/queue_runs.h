@@ -3,8 +3,9 @@
 // nonzero, holds or grows while the value does not decrease, and ends when it decreases (the
 // application read, or the peer acknowledged: a new run may start at the lower value), drops
 // to zero, or the socket closes. A socket is tracked from its first nonzero queue until it
-// closes, both queues in one entry while a run goes on (one lookup per event), and only queue
-// events cost anything: an unchanged queue keeps its run going for free. A run held
+// closes (on large hosts, until both queues are back at zero: see tracked_), both queues in
+// one entry (one lookup per event), and only queue events cost anything: an unchanged queue
+// keeps its run going for free. A run held
 // for queue_min_snapshots snapshots "qualifies" and is credited to its group.
 #pragma once
 
@@ -80,7 +81,7 @@ class QueueRuns {
 
   // Sockets whose queues are back at zero stay tracked while the tracker holds at most this
   // many (~3 MB, within the CPU's last-level cache): letting them go costs an erase and a
-  // re-insert per run, more than it saves on a small table (10,000 sockets: +10% for report).
+  // re-insert per run, more than it saves on a small table (10,000 sockets: +12% for report).
   static constexpr size_t idle_kept = 1 << 14;
 
  private:
