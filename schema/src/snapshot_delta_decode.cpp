@@ -2,6 +2,7 @@
 // snapshots (after a key snapshot). Encoding: snapshot_delta_encode.cpp.
 #include <algorithm>
 
+#include "netsnap/cache_prefetch.h"
 #include "reader_limits.h"
 #include "snapshot_delta.h"
 #include "socket_columns.h"
@@ -19,8 +20,7 @@ constexpr size_t prefetch_distance = 8;
 void prefetch_socket(const std::vector<Socket>& sockets, const std::vector<uint32_t>& positions,
                      size_t i) {
   if (i >= positions.size()) return;
-  const char* socket = reinterpret_cast<const char*>(&sockets[positions[i]]);
-  for (size_t line = 0; line < sizeof(Socket); line += 64) __builtin_prefetch(socket + line);
+  prefetch_object(&sockets[positions[i]], sizeof(Socket));
 }
 
 // Applies one namespace's changes to `ns` (the previous state on entry). Indices in the delta
