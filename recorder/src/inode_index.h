@@ -14,11 +14,14 @@
 #include <utility>
 #include <vector>
 
+#include "netsnap/cache_prefetch.h"
+
 namespace netsnap {
 
 class InodeIndex {
  public:
   static constexpr uint32_t none = UINT32_MAX;
+  static constexpr size_t lookahead = 16;  // how far ahead loops over inodes call prefetch()
 
   // Indexes `inodes` (which must stay unchanged while find() is used); for an inode present
   // several times, find() gives its first position. Zeros are not indexed. Keeps its memory.
@@ -28,6 +31,7 @@ class InodeIndex {
     slots_.assign(size, 0);
     mask_ = size - 1;
     for (size_t i = 0; i < inodes.size(); ++i) {
+      if (i + lookahead < inodes.size()) prefetch(inodes[i + lookahead]);
       if (inodes[i] == 0) continue;
       for (size_t slot = start(inodes[i]);; slot = (slot + 1) & mask_) {
         if (slots_[slot] == 0) {
@@ -37,6 +41,11 @@ class InodeIndex {
         if (inodes_[slots_[slot] - 1] == inodes[i]) break;  // the first one stays
       }
     }
+  }
+  // Starts loading the slot where find(inode) begins: loops over many inodes call it some
+  // places ahead, as the table outgrows the caches on a large host.
+  void prefetch(uint64_t inode) const {
+    if (inode != 0 && !slots_.empty()) prefetch_object(&slots_[start(inode)], sizeof(uint32_t));
   }
   // The first position of `inode` in the indexed array, or `none`.
   uint32_t find(uint64_t inode) const {

@@ -182,7 +182,11 @@ void OwnerMap::rebuild_claims() {
   size_t claims = 0;
   for (OwnerProcessEntry& entry : entries_) {
     entry.owns_live = false;
-    for (const OwnerFdSlot& slot : entry.fds) {
+    const size_t fds = entry.fds.size();
+    for (size_t i = 0; i < fds; ++i) {
+      const OwnerFdSlot& slot = entry.fds[i];
+      if (i + InodeIndex::lookahead < fds)
+        live_index_.prefetch(entry.fds[i + InodeIndex::lookahead].inode);
       const uint32_t at = live_index_.find(slot.inode);
       claim_positions_.push_back(at);
       if (at == InodeIndex::none) continue;

@@ -87,6 +87,9 @@ class OwnerMap {
 
   // Pids holding a live socket, ascending; empty for unknown inodes.
   std::span<const int32_t> owners_of(uint64_t inode) const;
+  // A hint that owners_of(inode) follows soon (InodeIndex::lookahead calls later): starts
+  // loading where it looks.
+  void prefetch_owners(uint64_t inode) const { owner_index_.prefetch(inode); }
   // The processes holding at least one live socket, ascending by pid.
   const std::vector<Process>& processes() const { return processes_; }
   // False when some /proc/PID/fd could not be read (not root): their sockets have no owner.

@@ -121,9 +121,12 @@ void SnapshotSampler::find_owners(Snapshot& out) {
       if (s.inode) inodes_.push_back(s.inode);
   if (Status st = owners_.refresh(inodes_); !st) out.errors.push_back({"owners", st.error().message});
   for (Namespace& ns : out.namespaces) {
-    for (Socket& s : ns.sockets) {
-      auto pids = owners_.owners_of(s.inode);
-      s.owners.assign(pids.begin(), pids.end());
+    std::vector<Socket>& sockets = ns.sockets;
+    for (size_t i = 0; i < sockets.size(); ++i) {
+      if (i + InodeIndex::lookahead < sockets.size())
+        owners_.prefetch_owners(sockets[i + InodeIndex::lookahead].inode);
+      auto pids = owners_.owners_of(sockets[i].inode);
+      sockets[i].owners.assign(pids.begin(), pids.end());
     }
   }
   out.processes = owners_.processes();

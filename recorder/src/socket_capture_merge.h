@@ -40,7 +40,9 @@ class DuplicateSocketRemover {
   size_t remove(std::vector<Socket>& sockets);
 
  private:
-  std::vector<uint32_t> slots_;  // open addressing: socket index + 1, 0 = empty
+  // Open addressing: socket index + 1 in the low half, a tag of its hash in the high half;
+  // 0 = empty.
+  std::vector<uint64_t> slots_;
 };
 
 }  // namespace netsnap

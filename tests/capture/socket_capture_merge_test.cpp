@@ -116,6 +116,19 @@ TEST(SocketCaptureMerge, ManyCookiesWithoutDuplicatesLoseNothing) {
   EXPECT_TRUE(sockets == before);
 }
 
+TEST(SocketCaptureMerge, CookiesAlikeInTheirLowHalfAreDifferentSockets) {
+  // The table keeps a tag of each cookie's hash that depends only on its low 32 bits: equal
+  // tags must still be compared in full, and a real duplicate among them still goes.
+  std::vector<Socket> sockets;
+  for (uint64_t high = 1; high <= 300; ++high)
+    sockets.push_back(tcp_socket(AF_INET, static_cast<uint16_t>(high), (high << 32) | 5, 1));
+  const std::vector<Socket> before = sockets;
+  sockets.push_back(before[150]);
+  DuplicateSocketRemover remover;
+  EXPECT_EQ(remover.remove(sockets), 1u);
+  EXPECT_TRUE(sockets == before);
+}
+
 TEST(SocketCaptureMerge, ProcSocketsWithoutCookieAreNeverMerged) {
   // Two connections waiting in one listener's queue look identical in /proc: both are real.
   std::vector<Socket> sockets = {unix_socket(0, 0, "/run/a"), unix_socket(0, 0, "/run/a"),
