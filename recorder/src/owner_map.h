@@ -6,7 +6,8 @@
 // where a signal says it may have changed. The caller passes the inodes of the sockets in
 // this snapshot's dump ("live" inodes); that set is what makes the signals sufficient.
 // Requirement: a reused fd number or a socket passed between processes must not leave a
-// stale owner for longer than one snapshot.
+// stale owner for longer than one snapshot. One exception, a socket still in flight between
+// two processes, is bounded by a rotation (6).
 //
 //  1. Every process, every snapshot: /proc/PID/stat (start time, field 22, and comm) and
 //     stat("/proc/PID/fd"), whose st_size is the fd count since Linux 6.2 (older kernels and
@@ -33,11 +34,20 @@
 //     searched for again until it gets an owner or leaves. Waiting one snapshot keeps a
 //     short-lived client that exits between our dump and our scan from costing a full scan;
 //     it catches a new socket opened on the number of a just-closed non-socket fd.
-//  6. A rotation re-reads about 1/rotation_period of all cached fds per snapshot (and each
-//     process's command line, uid and limits on its turn), bounding what no signal sees: a
-//     process receiving a socket its sender keeps, on the number of a non-socket fd it
-//     closed in the same interval, with an unchanged count. That is an owner MISSING for up
-//     to rotation_period snapshots, never a stale one.
+//  6. Two rotations re-read cached fds that no signal may cover. One re-reads about
+//     1/rotation_period of the fds that held something other than a socket per snapshot (and
+//     each process's command line, uid and limits on its turn), bounding a process receiving
+//     a socket its sender keeps, on the number of a non-socket fd it closed in the same
+//     interval, with an unchanged count: an owner MISSING for up to rotation_period
+//     snapshots, never a stale one. The other re-reads 1/socket_rotation_period of the
+//     socket fds, for the one case 2-4 miss among them: a process that sent its socket over
+//     a UNIX socket (SCM_RIGHTS) and closed it, the message not yet received (the socket
+//     lives on, held by no fd table), and reused the number for a non-socket with an
+//     unchanged count. It stays the socket's owner until the socket is received (then 3
+//     applies), closed, or the rotation comes by: a STALE owner for up to
+//     socket_rotation_period snapshots, in that case only. On a busy host nearly every
+//     cached fd is a socket: re-reading them all every rotation_period snapshots cost 3,300
+//     readlinks per snapshot at 100,000 sockets (~6% of the recorder's CPU) for this case.
 //
 // Processes whose fds we may not read (not root, or no CAP_SYS_PTRACE over them) make the
 // map incomplete; they are retried on their turn in the rotation.
@@ -59,7 +69,8 @@ namespace netsnap {
 
 struct OwnerMapOptions {
   uint32_t rotation_period = 30;       // snapshots for the rotating re-read to go round every
-                                       // cached fd; 0 turns it off (tests of other signals)
+                                       // cached non-socket fd and process; 0: off (tests)
+  uint32_t socket_rotation_period = 300;  // the same for the cached socket fds; 0: off
   uint32_t shared_check_limit = 4096;  // fds of shared sockets re-read per snapshot
   size_t max_cmdline_bytes = 256 * 1024;
 };
@@ -114,7 +125,12 @@ class OwnerMap {
   bool is_live(uint64_t inode) const;
   void collect_fd_checks();   // signals 2 and 3 into fd_checks_
   void merge_process_list();
+  struct RotationCursor {  // where a rotation goes on: this pid, from this fd (-1: its start)
+    int32_t pid = 0;
+    int32_t fd = -1;
+  };
   void mark_rotation();       // signal 6 into fd_checks_ and rotation_turn_
+  void rotate(RotationCursor& cursor, uint32_t period, bool sockets);
   void update_processes();
   void rebuild_claims();
   void collect_unowned(std::vector<uint64_t>& unowned) const;
@@ -142,8 +158,8 @@ class OwnerMap {
   std::vector<FdCheck> fd_checks_;
   std::vector<FdCheck> shared_checks_;
   size_t shared_check_offset_ = 0;
-  int32_t rotation_pid_ = 0;                // where the rotation goes on: this pid...
-  int32_t rotation_fd_ = -1;                // ...from this fd (-1: from its start)
+  RotationCursor other_rotation_;           // non-socket fds and process turns
+  RotationCursor socket_rotation_;
   std::vector<uint64_t> ownerless_;         // sorted
   std::vector<uint64_t> pending_unowned_;   // unowned in the last refresh, sorted
   std::vector<uint64_t> unowned_;

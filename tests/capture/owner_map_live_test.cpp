@@ -125,6 +125,7 @@ TEST(OwnerMapLive, FollowsFdReuseAndFdPassingInARealProcess) {
 
   OwnerMapOptions options;
   options.rotation_period = 0;  // no lucky re-reads: the signals must find every change
+  options.socket_rotation_period = 0;
   OwnerMap map("/proc", options);
   refresh(map, {first, second});
   EXPECT_THAT(owners(map, first), ElementsAre(child.pid));

@@ -31,6 +31,7 @@ std::vector<int32_t> process_pids(const OwnerMap& map) {
 OwnerMapOptions signals_only() {
   OwnerMapOptions options;
   options.rotation_period = 0;
+  options.socket_rotation_period = 0;
   return options;
 }
 
@@ -234,7 +235,7 @@ TEST(OwnerMap, RotationEventuallyRereadsWhatNoSignalShows) {
   proc.set_link(100, 4, "/var/log/app.log");
   proc.set_socket(200, 3, 6000);
   proc.set_socket(300, 3, 7000);
-  OwnerMapOptions options;
+  OwnerMapOptions options = signals_only();
   options.rotation_period = 3;
   OwnerMap map(proc.root(), options);
   refresh(map, {5000, 6000, 7000});
@@ -243,6 +244,59 @@ TEST(OwnerMap, RotationEventuallyRereadsWhatNoSignalShows) {
   proc.set_socket(100, 4, 6000);
   for (int i = 0; i < 3; ++i) refresh(map, {5000, 6000, 7000});
   EXPECT_THAT(owners(map, 6000), ElementsAre(100, 200));
+}
+
+TEST(OwnerMap, SocketRotationLetsGoOfASocketSentAwayWhoseNumberWasReused) {
+  // 100 sent 5000 over a UNIX socket (the message is not received yet: the socket lives on in
+  // no fd table) and opened a file on its number: the count is unchanged, 5000 is still in
+  // the dump and nobody else holds it. Only the socket rotation re-reads fd 3.
+  ProcPidFakeTree proc;
+  proc.add_process(100);
+  proc.set_socket(100, 3, 5000);
+  proc.set_socket(100, 4, 5001);
+  proc.set_link(100, 5, "/var/log/app.log");
+  OwnerMapOptions options = signals_only();
+  options.socket_rotation_period = 4;
+  OwnerMap map(proc.root(), options);
+  refresh(map, {5000, 5001});
+  proc.set_link(100, 3, "/var/log/other.log");
+  for (int i = 0; i < 4; ++i) refresh(map, {5000, 5001});
+  EXPECT_THAT(owners(map, 5000), IsEmpty());
+  EXPECT_THAT(owners(map, 5001), ElementsAre(100));
+
+  // Without it the stale owner would stay: this is what the socket rotation is for.
+  ProcPidFakeTree again;
+  again.add_process(100);
+  again.set_socket(100, 3, 5000);
+  OwnerMap unrotated(again.root(), signals_only());
+  refresh(unrotated, {5000});
+  again.set_link(100, 3, "/var/log/other.log");
+  for (int i = 0; i < 8; ++i) refresh(unrotated, {5000});
+  EXPECT_THAT(owners(unrotated, 5000), ElementsAre(100));
+}
+
+TEST(OwnerMap, SocketFdsRotateAtTheirOwnSlowerPace) {
+  // 300 socket fds and 3 files: per snapshot the files' rotation (period 3) reads one or two
+  // fds and the socket rotation (period 30) ten, not a third of all 303.
+  ProcPidFakeTree proc;
+  proc.add_process(100);
+  std::vector<uint64_t> live;
+  for (int fd = 3; fd < 303; ++fd) {
+    proc.set_socket(100, fd, 5000 + fd);
+    live.push_back(5000 + fd);
+  }
+  for (int fd = 303; fd < 306; ++fd) proc.set_link(100, fd, "/var/log/app.log");
+  OwnerMapOptions options;
+  options.rotation_period = 3;
+  options.socket_rotation_period = 30;
+  OwnerMap map(proc.root(), options);
+  refresh(map, live);
+  for (int i = 0; i < 6; ++i) {
+    refresh(map, live);
+    EXPECT_GE(map.stats().fds_read, 10u) << i;
+    EXPECT_LE(map.stats().fds_read, 12u) << i;
+  }
+  EXPECT_EQ(owners(map, 5003), std::vector<int32_t>{100});
 }
 
 TEST(OwnerMap, UnreadableFdDirectoryMakesTheMapIncomplete) {
