@@ -121,18 +121,24 @@ void OwnerMap::merge_process_list() {
 void OwnerMap::mark_rotation() {
   rotation_turn_.assign(entries_.size(), 0);
   if (entries_.empty()) return;
-  if (options_.rotation_period != 0) rotate(other_rotation_, options_.rotation_period, false);
+  // Units of each rotation's round, in one pass over the cached fds: socket fds; other fds
+  // plus a turn per process.
+  int64_t socket_fds = 0, other_units = 0;
+  for (const OwnerProcessEntry& entry : entries_) {
+    for (const OwnerFdSlot& slot : entry.fds) ++(slot.inode != 0 ? socket_fds : other_units);
+    ++other_units;
+  }
+  if (options_.rotation_period != 0)
+    rotate(other_rotation_, (other_units + options_.rotation_period - 1) / options_.rotation_period,
+           false);
   if (options_.socket_rotation_period != 0)
-    rotate(socket_rotation_, options_.socket_rotation_period, true);
+    rotate(socket_rotation_,
+           (socket_fds + options_.socket_rotation_period - 1) / options_.socket_rotation_period,
+           true);
 }
 
-void OwnerMap::rotate(RotationCursor& cursor, uint32_t period, bool sockets) {
+void OwnerMap::rotate(RotationCursor& cursor, int64_t budget, bool sockets) {
   const auto rotated = [sockets](const OwnerFdSlot& slot) { return (slot.inode != 0) == sockets; };
-  int64_t total = 0;
-  for (const OwnerProcessEntry& entry : entries_) {
-    total += std::count_if(entry.fds.begin(), entry.fds.end(), rotated) + (sockets ? 0 : 1);
-  }
-  int64_t budget = (total + period - 1) / period;
   const auto start = std::lower_bound(
       entries_.begin(), entries_.end(), cursor.pid,
       [](const OwnerProcessEntry& entry, int32_t pid) { return entry.pid < pid; });

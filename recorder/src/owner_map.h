@@ -130,7 +130,9 @@ class OwnerMap {
     int32_t fd = -1;
   };
   void mark_rotation();       // signal 6 into fd_checks_ and rotation_turn_
-  void rotate(RotationCursor& cursor, uint32_t period, bool sockets);
+  // Adds up to `budget` fds of one rotation (socket fds, or the others and process turns)
+  // to fd_checks_, going on from `cursor`.
+  void rotate(RotationCursor& cursor, int64_t budget, bool sockets);
   void update_processes();
   void rebuild_claims();
   void collect_unowned(std::vector<uint64_t>& unowned) const;
