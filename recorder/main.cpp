@@ -46,7 +46,8 @@ int main(int argc, char** argv) {
   // frees socket arrays of 25 MB at 100,000 sockets: from then on every buffer of 1-25 MB came
   // from the heap, and freed ones stayed resident. A fixed threshold keeps such buffers in
   // their own mappings, returned when freed: peak RSS 81.0 -> 74.8 MB at 100,000 sockets, no
-  // measurable CPU (buffers of that size are kept between snapshots, not reallocated).
+  // measurable CPU. The capture's working tables of 1-2 MB are freed after each snapshot on
+  // purpose (recorder/README.md, "Memory"): this threshold is what returns them to the kernel.
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
   RecordOptions o;
   std::string duration;

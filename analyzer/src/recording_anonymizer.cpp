@@ -60,9 +60,9 @@ void RecordingAnonymizer::anonymize(Socket& socket) {
   addresses_.replace(socket.family, socket.remote.address);
   if (socket.unix_path.empty()) return;
   if (socket.unix_path.front() == '\0') {
-    socket.unix_path = std::string(1, '\0') + paths_.of(socket.unix_path);
+    socket.unix_path = std::string(1, '\0') + paths_.of(socket.unix_path.str());
   } else {
-    socket.unix_path = "/" + paths_.of(socket.unix_path);
+    socket.unix_path = "/" + paths_.of(socket.unix_path.str());
   }
 }
 

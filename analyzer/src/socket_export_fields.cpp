@@ -47,15 +47,15 @@ std::string timer_name(uint8_t timer) {
 
 // The UNIX name's bytes as /proc/net/unix prints them, unescaped (the writers escape):
 // abstract names show every NUL as '@', a path ends at its first NUL.
-std::string unix_display_name(const std::string& raw) {
+std::string unix_display_name(std::string_view raw) {
   if (!raw.empty() && raw.front() == '\0') {
-    std::string name = raw;
+    std::string name(raw);
     for (char& c : name) {
       if (c == '\0') c = '@';
     }
     return name;
   }
-  return raw.substr(0, raw.find('\0'));
+  return std::string(raw.substr(0, raw.find('\0')));
 }
 
 }  // namespace

@@ -42,6 +42,12 @@ class InodeIndex {
       }
     }
   }
+  // Frees the table until the next build(); find() finds nothing meanwhile.
+  void release() {
+    std::vector<uint32_t>().swap(slots_);
+    inodes_ = {};
+    mask_ = 0;
+  }
   // Starts loading the slot where find(inode) begins: loops over many inodes call it some
   // places ahead, as the table outgrows the caches on a large host.
   void prefetch(uint64_t inode) const {

@@ -38,6 +38,11 @@ Status OwnerMap::refresh(std::span<const uint64_t> live_inodes) {
   rebuild_claims();
   search_unowned();
   build_output();
+  // Working memory of the sort and the claims (~1.6 MB at 100,000 sockets): freed rather
+  // than kept for the next refresh, as the recorder's peak comes while the writer encodes.
+  std::vector<uint64_t>().swap(sort_scratch_);
+  std::vector<uint32_t>().swap(claim_counts_);
+  std::vector<uint32_t>().swap(claim_positions_);
 
   stats_ = {};
   stats_.processes_listed = entries_.size();
@@ -63,6 +68,12 @@ void OwnerMap::load_live(std::span<const uint64_t> live_inodes) {
   if (!live_.empty() && live_.front() == 0) live_.erase(live_.begin());
   live_index_.build(live_);
   owner_start_.clear();  // positions into the old live_: no owners until build_output()
+}
+
+void OwnerMap::release_owner_lookup() {
+  live_index_.release();
+  std::vector<int32_t>().swap(owner_pids_);
+  std::vector<uint32_t>().swap(owner_start_);
 }
 
 bool OwnerMap::is_live(uint64_t inode) const { return live_index_.find(inode) != InodeIndex::none; }

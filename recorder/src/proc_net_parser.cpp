@@ -171,10 +171,11 @@ bool parse_unix_row(std::string_view line, Socket& socket) {
   const std::string_view rest = fields.rest();
   if (!rest.empty()) {
     if (rest.front() != ' ') return false;
-    socket.unix_path.assign(rest.substr(1));
+    std::string name(rest.substr(1));
     // Abstract names begin with NUL, which /proc prints as '@'. (NULs inside an abstract name
     // are printed as '@' too and cannot be told from a real '@'; netlink has the true bytes.)
-    if (!socket.unix_path.empty() && socket.unix_path.front() == '@') socket.unix_path[0] = '\0';
+    if (!name.empty() && name.front() == '@') name[0] = '\0';
+    socket.unix_path = name;
   }
   return true;
 }
@@ -227,9 +228,8 @@ ProcNetParseStats parse_proc_net_unix(std::string_view contents, std::vector<Soc
     }
     out.pop_back();
     if (previous_named != none) {
-      std::string& path = out[previous_named].unix_path;
-      path.push_back('\n');
-      path.append(line);
+      UnixPath& path = out[previous_named].unix_path;
+      path = path.str().append(1, '\n').append(line);
     } else if (!line.empty()) {
       ++stats.malformed;
     }

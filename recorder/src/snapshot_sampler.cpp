@@ -22,6 +22,12 @@ SocketCaptureOptions capture_options(const CaptureOptions& o) {
   return c;
 }
 
+size_t socket_count(const Snapshot& s) {
+  size_t n = 0;
+  for (const Namespace& ns : s.namespaces) n += ns.sockets.size();
+  return n;
+}
+
 uint64_t own_netns_inode() {
   struct stat st {};
   return ::stat("/proc/self/ns/net", &st) == 0 ? st.st_ino : 0;
@@ -93,11 +99,14 @@ void SnapshotSampler::sample(Snapshot& out) {
   changed_kernel_settings(settings_, settings_now_, out.settings_changed);
   if (!out.settings_changed.empty()) std::swap(settings_, settings_now_);
 
-  uids_.clear();
+  // Local, not kept between snapshots: 0.4 MB at 100,000 sockets that would be resident
+  // while the writer encodes, the recorder's peak.
+  std::vector<uint32_t> uids;
+  uids.reserve(socket_count(out) + out.processes.size());
   for (const Namespace& ns : out.namespaces)
-    for (const Socket& s : ns.sockets) uids_.push_back(s.uid);
-  for (const Process& p : out.processes) uids_.push_back(p.uid);
-  users_.resolve(uids_, out.users_added);
+    for (const Socket& s : ns.sockets) uids.push_back(s.uid);
+  for (const Process& p : out.processes) uids.push_back(p.uid);
+  users_.resolve(uids, out.users_added);
   out.capture_ns = monotonic_ns() - out.mono_ns;
 }
 
@@ -114,12 +123,18 @@ void SnapshotSampler::find_owners(Snapshot& out) {
     out.processes.clear();
     return;
   }
-  // One scan for every namespace: a socket's inode is unique on the whole host.
-  inodes_.clear();
-  for (const Namespace& ns : out.namespaces)
-    for (const Socket& s : ns.sockets)
-      if (s.inode) inodes_.push_back(s.inode);
-  if (Status st = owners_.refresh(inodes_); !st) out.errors.push_back({"owners", st.error().message});
+  // One scan for every namespace: a socket's inode is unique on the whole host. Local, like
+  // the owner map's lookup tables freed below: the writer's encoding, the recorder's peak
+  // memory, comes after.
+  {
+    std::vector<uint64_t> inodes;
+    inodes.reserve(socket_count(out));
+    for (const Namespace& ns : out.namespaces)
+      for (const Socket& s : ns.sockets)
+        if (s.inode) inodes.push_back(s.inode);
+    if (Status st = owners_.refresh(inodes); !st)
+      out.errors.push_back({"owners", st.error().message});
+  }
   for (Namespace& ns : out.namespaces) {
     std::vector<Socket>& sockets = ns.sockets;
     for (size_t i = 0; i < sockets.size(); ++i) {
@@ -129,6 +144,7 @@ void SnapshotSampler::find_owners(Snapshot& out) {
       sockets[i].owners.assign(pids.begin(), pids.end());
     }
   }
+  owners_.release_owner_lookup();
   out.processes = owners_.processes();
   if (!owners_.complete()) owners_complete_ = false;
 }

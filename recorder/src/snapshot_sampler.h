@@ -60,8 +60,6 @@ class SnapshotSampler {
   KernelSettingsReader settings_reader_;
   UserNames users_;
   std::vector<Setting> settings_, settings_now_;
-  std::vector<uint64_t> inodes_;
-  std::vector<uint32_t> uids_;
   std::string netns_name_;
   uint64_t netns_inode_ = 0;
   bool owners_complete_ = true;

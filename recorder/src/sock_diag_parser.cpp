@@ -173,7 +173,8 @@ SockDiagMessageStatus parse_unix_diag_message(std::span<const uint8_t> payload, 
               length =
                   static_cast<size_t>(std::find(value.begin(), value.end(), 0) - value.begin());
             }
-            socket.unix_path.assign(reinterpret_cast<const char*>(value.data()), length);
+            socket.unix_path.assign(
+                std::string_view(reinterpret_cast<const char*>(value.data()), length));
             break;
           }
           case UNIX_DIAG_PEER:

@@ -102,6 +102,7 @@ size_t DuplicateSocketRemover::remove(std::vector<Socket>& sockets) {
     ++kept;
   }
   sockets.resize(kept);
+  std::vector<uint64_t>().swap(slots_);
   return removed;
 }
 

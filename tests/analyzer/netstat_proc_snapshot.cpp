@@ -106,8 +106,9 @@ std::vector<Socket> parse_proc_net_unix(std::string_view contents) {
     socket.inode = inode;
     // The rest after one space is the whole name, spaces included.
     if (static_cast<size_t>(consumed) + 1 < line.size()) {
-      socket.unix_path = line.substr(static_cast<size_t>(consumed) + 1);
-      if (socket.unix_path.front() == '@') socket.unix_path.front() = '\0';
+      std::string name = line.substr(static_cast<size_t>(consumed) + 1);
+      if (name.front() == '@') name.front() = '\0';
+      socket.unix_path = name;
     }
     sockets.push_back(socket);
   }

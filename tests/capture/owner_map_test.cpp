@@ -125,6 +125,38 @@ TEST(OwnerMap, SteadyStateReadsNoLinks) {
   EXPECT_THAT(owners(map, 10105), ElementsAre(101));
 }
 
+// The recorder frees the lookup tables once owners are attached (its peak memory comes
+// later); the cache they were built from stays, so the next refresh still reads only what
+// changed and answers again.
+TEST(OwnerMap, ReleasedLookupAnswersNothingUntilTheNextRefreshWhichReadsOnlyChanges) {
+  ProcPidFakeTree proc;
+  proc.add_process(100);
+  proc.add_process(200);
+  proc.set_socket(100, 5, 5000);
+  proc.set_socket(200, 3, 7000);
+  for (int fd = 10; fd < 20; ++fd) proc.set_socket(100, fd, 10000 + fd);
+  OwnerMap map(proc.root(), signals_only());
+  refresh(map, {5000, 7000, 10010});
+  ASSERT_THAT(owners(map, 5000), ElementsAre(100));
+  map.release_owner_lookup();
+  EXPECT_THAT(owners(map, 5000), IsEmpty());
+  EXPECT_THAT(owners(map, 7000), IsEmpty());
+  map.release_owner_lookup();  // twice is harmless
+
+  proc.set_socket(100, 5, 6000);  // close(5); accept() -> 5
+  refresh(map, {6000, 7000, 10010});
+  EXPECT_THAT(owners(map, 6000), ElementsAre(100));
+  EXPECT_THAT(owners(map, 7000), ElementsAre(200));
+  EXPECT_THAT(owners(map, 10010), ElementsAre(100));
+  EXPECT_THAT(owners(map, 5000), IsEmpty());
+  EXPECT_EQ(map.stats().fds_read, 1u);  // fd 5 only, as without the release
+  EXPECT_EQ(map.stats().full_reads, 0u);
+  map.release_owner_lookup();
+  refresh(map, {6000, 7000, 10010});
+  EXPECT_EQ(map.stats().fds_read, 0u);
+  EXPECT_THAT(owners(map, 7000), ElementsAre(200));
+}
+
 TEST(OwnerMap, PidReusedByAnotherProcessIsReadAgain) {
   ProcPidFakeTree proc;
   proc.add_process(100);

@@ -39,7 +39,7 @@ std::string describe(const Socket& s) {
     ::inet_ntop(s.family, s.local.address.data(), local, sizeof local);
     ::inet_ntop(s.family, s.remote.address.data(), remote, sizeof remote);
   }
-  std::string path = s.unix_path;
+  std::string path = s.unix_path.str();
   std::replace(path.begin(), path.end(), '\0', '@');
   return "proto=" + std::to_string(int(s.protocol)) + " fam=" + std::to_string(s.family) +
          " st=" + std::to_string(s.state) + " " + local + ":" + std::to_string(s.local.port) +

@@ -101,7 +101,7 @@ TEST(HostileNames, InjectedNamesRecordingReadsExactly) {
   ASSERT_TRUE(cursor.next());
   std::vector<std::string> paths;
   for (const Socket& s : cursor.current().namespaces[0].sockets)
-    if (!s.unix_path.empty()) paths.push_back(s.unix_path);
+    if (!s.unix_path.empty()) paths.push_back(s.unix_path.str());
   EXPECT_EQ(paths, injection_strings());
   EXPECT_EQ(cursor.current().processes[0].comm, injection_strings()[0]);
 }

@@ -333,7 +333,7 @@ std::string describe(const Socket& s) {
   static const char* const protocols[] = {"?", "tcp", "udp", "raw", "unix", "udplite"};
   std::string text = protocols[std::min<size_t>(static_cast<size_t>(s.protocol), 5)];
   if (s.family == AF_UNIX) {
-    std::string path = s.unix_path;
+    std::string path = s.unix_path.str();
     if (!path.empty() && path[0] == '\0') path[0] = '@';
     text += " type " + std::to_string(s.unix_type) + " '" + path + "'";
   } else {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "netsnap/owner_list.h"
+#include "netsnap/unix_path.h"
 
 namespace netsnap {
 
@@ -84,13 +85,16 @@ struct TcpInfo {
   uint32_t rtt_us = 0, rttvar_us = 0, snd_cwnd = 0, snd_ssthresh = 0;
   uint32_t retransmits = 0, total_retrans = 0, lost = 0, unacked = 0;
   uint32_t last_data_recv_ms = 0, last_data_sent_ms = 0;
-  uint64_t bytes_acked = 0, bytes_received = 0;
+  // 4-byte aligned, so that TcpInfo is 60 bytes (not 64) and sits between a Socket's 4-byte
+  // fields without padding. Read and assigned as values; never bound to a uint64_t&.
+  uint64_t bytes_acked __attribute__((packed, aligned(4))) = 0;
+  uint64_t bytes_received __attribute__((packed, aligned(4))) = 0;
   uint32_t probes = 0;
   bool operator==(const TcpInfo&) const = default;
 };
 
-// Members ordered by size, without padding between them (232 bytes): the recorder holds two
-// arrays of 100,000 of these, the analyzer millions while replaying.
+// Members ordered by alignment, without padding between them (200 bytes, held to it below):
+// the recorder holds two arrays of 100,000 of these, the analyzer millions while replaying.
 struct Socket {
   uint8_t family = 0;  // AF_INET, AF_INET6, AF_UNIX
   Protocol protocol = Protocol::unknown;
@@ -107,14 +111,16 @@ struct Socket {
   uint32_t unix_flags = 0;
   uint32_t ref_count = 0;
   Endpoint local, remote;
+  TcpInfo tcp_info;
   uint64_t inode = 0;
   uint64_t cookie = 0;
   uint64_t peer_inode = 0;
-  TcpInfo tcp_info;
-  std::string unix_path;  // raw bytes; abstract names start with '\0'
+  UnixPath unix_path;  // raw bytes; abstract names start with '\0' (unix_path.h)
   OwnerList owners;  // pids holding it open (owner_list.h)
   bool operator==(const Socket&) const = default;
 };
+static_assert((sizeof(TcpInfo) == 60 && sizeof(Socket) == 200) || sizeof(void*) != 8,
+              "a Socket's layout grew: see the comment above it");
 
 struct Process {
   int32_t pid = 0;
