@@ -22,12 +22,6 @@ SocketCaptureOptions capture_options(const CaptureOptions& o) {
   return c;
 }
 
-size_t socket_count(const Snapshot& s) {
-  size_t n = 0;
-  for (const Namespace& ns : s.namespaces) n += ns.sockets.size();
-  return n;
-}
-
 uint64_t own_netns_inode() {
   struct stat st {};
   return ::stat("/proc/self/ns/net", &st) == 0 ? st.st_ino : 0;

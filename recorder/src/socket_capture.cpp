@@ -104,7 +104,7 @@ void SocketCapture::capture(Namespace& ns, std::vector<CaptureError>& errors) {
   } else {
     capture_proc(ns.sockets, errors);
   }
-  duplicates_.remove(ns.sockets);
+  remove_duplicate_sockets(ns.sockets);
   fit_capacity(ns.sockets);
 }
 

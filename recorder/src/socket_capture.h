@@ -73,7 +73,6 @@ class SocketCapture {
   ProcNetReader proc_;
   std::vector<Socket> proc_unix_rows_;  // reused: /proc/net/unix rows to join with netlink
   std::vector<std::pair<uint64_t, uint32_t>> unix_by_inode_;  // reused by the join
-  DuplicateSocketRemover duplicates_;
 };
 
 }  // namespace netsnap

@@ -64,9 +64,11 @@ UnixMergeStats merge_proc_unix(std::vector<Socket>& sockets, size_t unix_begin, 
   return stats;
 }
 
-size_t DuplicateSocketRemover::remove(std::vector<Socket>& sockets) {
+size_t remove_duplicate_sockets(std::vector<Socket>& sockets) {
   const size_t size = std::bit_ceil(sockets.size() * 2 + 2);
-  slots_.assign(size, 0);
+  // Open addressing: socket index + 1 in the low half, a tag of its hash in the high half;
+  // 0 = empty.
+  std::vector<uint64_t> slots(size, 0);
   const size_t mask = size - 1;
   size_t removed = 0;
   size_t kept = 0;
@@ -74,16 +76,16 @@ size_t DuplicateSocketRemover::remove(std::vector<Socket>& sockets) {
     // The table is larger than the caches at 100,000 sockets and each socket's slot is random:
     // start loading the slot of a socket some places ahead (sockets are read in order).
     if (i + lookahead < sockets.size() && sockets[i + lookahead].cookie != 0)
-      prefetch_object(&slots_[slot_of(cookie_hash(sockets[i + lookahead]), mask)],
+      prefetch_object(&slots[slot_of(cookie_hash(sockets[i + lookahead]), mask)],
                       sizeof(uint64_t));
     bool duplicate = false;
     if (sockets[i].cookie != 0) {
       const uint64_t hash = cookie_hash(sockets[i]);
       const uint64_t tag = tag_of(hash);
       for (size_t slot = slot_of(hash, mask);; slot = (slot + 1) & mask) {
-        const uint64_t held = slots_[slot];
+        const uint64_t held = slots[slot];
         if (held == 0) {
-          slots_[slot] = tag | (kept + 1);  // where the socket will be
+          slots[slot] = tag | (kept + 1);  // where the socket will be
           break;
         }
         if ((held & ~uint64_t{UINT32_MAX}) == tag &&
@@ -102,7 +104,6 @@ size_t DuplicateSocketRemover::remove(std::vector<Socket>& sockets) {
     ++kept;
   }
   sockets.resize(kept);
-  std::vector<uint64_t>().swap(slots_);
   return removed;
 }
 

@@ -32,18 +32,10 @@ UnixMergeStats merge_proc_unix(std::vector<Socket>& sockets, size_t unix_begin, 
 // Removes later copies of a socket reported twice by a dump (same protocol, family and
 // non-zero cookie: the socket moved in the kernel's tables mid-dump), keeping the order of the
 // rest. Sockets without a cookie (/proc) are never merged: two connections waiting in one
-// listener's queue look identical there and are both real. The hash table is freed after
-// each call: it is 2 MB at 100,000 sockets, and the recorder's peak memory comes later, while
-// the writer encodes (allocating it again costs page faults, a fraction of a millisecond).
-class DuplicateSocketRemover {
- public:
-  // Returns how many were removed.
-  size_t remove(std::vector<Socket>& sockets);
-
- private:
-  // Open addressing: socket index + 1 in the low half, a tag of its hash in the high half;
-  // 0 = empty.
-  std::vector<uint64_t> slots_;
-};
+// listener's queue look identical there and are both real. Returns how many were removed.
+// Its hash table lives for one call, not between snapshots: it is 2 MB at 100,000 sockets,
+// and the recorder's peak memory comes later, while the writer encodes (allocating it again
+// costs page faults, a fraction of a millisecond).
+size_t remove_duplicate_sockets(std::vector<Socket>& sockets);
 
 }  // namespace netsnap

@@ -134,12 +134,6 @@ void release_sockets(Snapshot& s) {
   for (Namespace& ns : s.namespaces) std::vector<Socket>().swap(ns.sockets);
 }
 
-uint32_t socket_count(const Snapshot& s) {
-  size_t n = 0;
-  for (const auto& ns : s.namespaces) n += ns.sockets.size();
-  return static_cast<uint32_t>(n);
-}
-
 }  // namespace
 
 RecordingWriter::RecordingWriter(std::unique_ptr<State> state) : s_(std::move(state)) {}
@@ -269,7 +263,8 @@ Status RecordingWriter::write_as(const Snapshot& snapshot, uint64_t seq, bool fo
   s.seq = seq;
   s.need_key = false;
   s.since_key = key ? 0 : s.since_key + 1;
-  s.pending.push_back({0, at, seq, snapshot.wall_ns, key, socket_count(s.previous)});
+  const auto sockets = static_cast<uint32_t>(socket_count(s.previous));
+  s.pending.push_back({0, at, seq, snapshot.wall_ns, key, sockets});
   ++s.snapshots;
   // The snapshot is stored: an index that cannot be written now (disk full) stays pending and
   // is tried again with the next one; readers rebuild a missing index from the records.

@@ -72,8 +72,7 @@ TEST(SocketCaptureMerge, DuplicateFromTheDumpGetsRefCountOnBothCopies) {
   merge_proc_unix(sockets, 0, 2, proc_rows, scratch);
   EXPECT_EQ(sockets[0].ref_count, 2u);
   EXPECT_EQ(sockets[1].ref_count, 2u);
-  DuplicateSocketRemover remover;
-  EXPECT_EQ(remover.remove(sockets), 1u);
+  EXPECT_EQ(remove_duplicate_sockets(sockets), 1u);
   EXPECT_EQ(sockets.size(), 1u);
 }
 
@@ -87,15 +86,14 @@ TEST(SocketCaptureMerge, DuplicatesGoAndTheRestKeepsItsOrder) {
   udp.protocol = Protocol::udp;
   sockets.push_back(udp);
   sockets.push_back(tcp_socket(AF_INET6, 80, 7, 1));
-  DuplicateSocketRemover remover;
-  EXPECT_EQ(remover.remove(sockets), 2u);
+  EXPECT_EQ(remove_duplicate_sockets(sockets), 2u);
   ASSERT_EQ(sockets.size(), 6u);
   const uint16_t ports[] = {80, 22, 81, 0, 53, 80};
   for (size_t i = 0; i < sockets.size(); ++i) EXPECT_EQ(sockets[i].local.port, ports[i]) << i;
   EXPECT_EQ(sockets[3].protocol, Protocol::unix_);
   EXPECT_EQ(sockets[5].family, AF_INET6);
-  // Used again (the recorder's next snapshot): the table starts empty each time.
-  EXPECT_EQ(remover.remove(sockets), 0u);
+  // Called again (the recorder's next snapshot): nothing is kept from the last call.
+  EXPECT_EQ(remove_duplicate_sockets(sockets), 0u);
   EXPECT_EQ(sockets.size(), 6u);
 }
 
@@ -111,8 +109,7 @@ TEST(SocketCaptureMerge, ManyCookiesWithoutDuplicatesLoseNothing) {
   const std::vector<Socket> before = sockets;
   sockets.push_back(before[12345]);
   sockets.push_back(before[0]);
-  DuplicateSocketRemover remover;
-  EXPECT_EQ(remover.remove(sockets), 2u);
+  EXPECT_EQ(remove_duplicate_sockets(sockets), 2u);
   EXPECT_TRUE(sockets == before);
 }
 
@@ -124,8 +121,7 @@ TEST(SocketCaptureMerge, CookiesAlikeInTheirLowHalfAreDifferentSockets) {
     sockets.push_back(tcp_socket(AF_INET, static_cast<uint16_t>(high), (high << 32) | 5, 1));
   const std::vector<Socket> before = sockets;
   sockets.push_back(before[150]);
-  DuplicateSocketRemover remover;
-  EXPECT_EQ(remover.remove(sockets), 1u);
+  EXPECT_EQ(remove_duplicate_sockets(sockets), 1u);
   EXPECT_TRUE(sockets == before);
 }
 
@@ -134,8 +130,7 @@ TEST(SocketCaptureMerge, ProcSocketsWithoutCookieAreNeverMerged) {
   std::vector<Socket> sockets = {unix_socket(0, 0, "/run/a"), unix_socket(0, 0, "/run/a"),
                                  tcp_socket(AF_INET, 80, 5, 1), tcp_socket(AF_INET, 80, 5, 1),
                                  tcp_socket(AF_INET, 80, 6, 1)};
-  DuplicateSocketRemover remover;
-  EXPECT_EQ(remover.remove(sockets), 1u);
+  EXPECT_EQ(remove_duplicate_sockets(sockets), 1u);
   ASSERT_EQ(sockets.size(), 4u);
   EXPECT_EQ(std::count_if(sockets.begin(), sockets.end(),
                           [](const Socket& s) { return s.protocol == Protocol::unix_; }),

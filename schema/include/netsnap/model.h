@@ -180,4 +180,11 @@ struct Snapshot {
   bool operator==(const Snapshot&) const = default;
 };
 
+// Sockets in all of a snapshot's namespaces.
+inline size_t socket_count(const Snapshot& snapshot) {
+  size_t n = 0;
+  for (const Namespace& ns : snapshot.namespaces) n += ns.sockets.size();
+  return n;
+}
+
 }  // namespace netsnap
